@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Declarations shared by the files of xen_hcall.ko. */
+#ifndef _XEN_HCALL_INTERNAL_H
+#define _XEN_HCALL_INTERNAL_H
+
+#include <linux/percpu.h>
+#include <linux/preempt.h>
+#include <linux/types.h>
+
+struct task_struct;
+
+/* site.S: the hypercall instruction sites and their reschedule stubs. */
+long xhc_site_kernel(unsigned long op, unsigned long a1, unsigned long a2,
+		     unsigned long a3, unsigned long a4, unsigned long a5);
+long xhc_site_user(unsigned long op, unsigned long a1, unsigned long a2,
+		   unsigned long a3, unsigned long a4, unsigned long a5);
+extern const u8 xhc_site_kernel_insn[], xhc_site_kernel_resched[];
+extern const u8 xhc_site_user_insn[], xhc_site_user_resched[];
+asmlinkage void xhc_resched_hcall(void);
+
+/*
+ * One preemptible hypercall in progress.  It lives on the calling task's
+ * stack; while it is registered, the per-CPU "in preemptible hypercall"
+ * flag of the CPU the task runs on points to it.
+ */
+struct xhc_call {
+	struct preempt_notifier notifier;
+	struct task_struct *task;
+	u64 start_ns;
+	int cpu;
+};
+
+void xhc_call_begin(struct xhc_call *call);
+void xhc_call_end(struct xhc_call *call);
+int xhc_preempt_init(void);
+void xhc_preempt_exit(void);
+bool xhc_cpu_in_hcall(int cpu);
+const char *xhc_preempt_mode(void);
+extern bool xhc_resched_enabled;
+
+/* Per-CPU counters, shown in debugfs. */
+struct xhc_cpu_stats {
+	u64 issued;		/* preemptible hypercalls started here */
+	u64 continuations;	/* interrupts that hit one on its instruction */
+	u64 resched_requested;	/* of those, redirected to reschedule */
+	u64 resched_done;	/* reschedules that switched to another task */
+	u64 migrations;		/* resumed here after running elsewhere */
+	u64 violations;		/* broken flag invariants (must stay 0) */
+	u64 longest_ns;		/* longest preemptible hypercall ended here */
+};
+
+DECLARE_PER_CPU(struct xhc_cpu_stats, xhc_stats);
+#define xhc_count(field)	this_cpu_inc(xhc_stats.field)
+
+int xhc_stats_init(void);
+void xhc_stats_exit(void);
+
+int xhc_detect_platform(void);
+const char *xhc_insn_name(void);
+int xhc_device_init(void);
+void xhc_device_exit(void);
+long xhc_user_hypercall(unsigned long op, unsigned long a1, unsigned long a2,
+			unsigned long a3, unsigned long a4, unsigned long a5);
+
+#endif /* _XEN_HCALL_INTERNAL_H */
