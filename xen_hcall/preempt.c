@@ -175,19 +175,21 @@ EXPORT_SYMBOL_GPL(xhc_irq_hit_preemptible_hcall);
  * context that is not on one of this module's hypercall instructions.
  *
  * Context: Hard interrupt.
+ * Return: true if the interrupt now returns into the reschedule stub.
  */
-void xhc_resched_before_hcall(struct pt_regs *regs)
+bool xhc_resched_before_hcall(struct pt_regs *regs)
 {
 	if (!need_resched())
-		return;
+		return false;
 
 	if (regs->ip == (unsigned long)xhc_site_kernel_insn)
 		regs->ip = (unsigned long)xhc_site_kernel_resched;
 	else if (regs->ip == (unsigned long)xhc_site_user_insn)
 		regs->ip = (unsigned long)xhc_site_user_resched;
 	else
-		return;
+		return false;
 	xhc_count(resched_requested);
+	return true;
 }
 EXPORT_SYMBOL_GPL(xhc_resched_before_hcall);
 

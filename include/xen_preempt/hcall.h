@@ -22,7 +22,7 @@ long xhc_preemptible_hypercall(unsigned int op, unsigned long a1,
 			       unsigned long a4, unsigned long a5);
 
 bool xhc_irq_hit_preemptible_hcall(struct pt_regs *regs);
-void xhc_resched_before_hcall(struct pt_regs *regs);
+bool xhc_resched_before_hcall(struct pt_regs *regs);
 
 /* Fixed-arity forms, as in the kernel's HYPERVISOR_* helpers. */
 #define xhc_hypercall0(op)		xhc_hypercall(op, 0, 0, 0, 0, 0)

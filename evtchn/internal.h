@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Declarations shared by the files of xen_upcall.ko. */
+#ifndef _XEN_UPCALL_INTERNAL_H
+#define _XEN_UPCALL_INTERNAL_H
+
+#include <linux/interrupt.h>
+#include <linux/percpu.h>
+#include <linux/types.h>
+#include <linux/workqueue.h>
+
+struct vcpu_info;
+
+/*
+ * Per-CPU state.  The registration fields are written only on their own
+ * CPU with interrupts disabled (register.c), so the upcall entry, which
+ * runs on the same CPU with interrupts disabled, never sees them change
+ * under it; other CPUs (debugfs) only read them.
+ */
+struct xup_cpu {
+	int irq;		/* our IRQ, managed and bound to this CPU */
+	bool online;		/* between our online and offline callbacks */
+	u8 vector;		/* vector Xen delivers to: ours or the kernel's */
+	u32 spiv;		/* APIC_SPIV read right before registering */
+	struct delayed_work retry;	/* deferred or resumed registration */
+
+	/* statistics */
+	u64 upcalls;		/* entries through our vector */
+	u64 spurious;		/* of those, with nothing pending */
+	u64 registrations;	/* our vector registered with Xen */
+	u64 unsafe_registrations; /* registered while SPIV said disabled */
+	u64 deferrals;		/* registration postponed: LAPIC disabled */
+	u64 recoveries;		/* upcall raised after registering */
+	u64 resched_requested;	/* upcalls that rescheduled a hypercall */
+};
+
+DECLARE_PER_CPU(struct xup_cpu, xup_cpus);
+#define xup_count(field)	this_cpu_inc(xup_cpus.field)
+
+/* vector.c */
+int xup_vectors_alloc(void);
+void xup_vectors_free(void);
+u8 xup_vector_of_this_cpu(void);
+
+/* entry.c */
+irqreturn_t xup_entry(int irq, void *dev_id);
+
+/* register.c */
+int xup_register_init(void);
+void xup_register_exit(void);
+int xup_test_reregister(unsigned int cpu, int port);
+void xup_log_registration(unsigned int cpu, u8 vector, u32 spiv);
+
+/* vcpu_info.c */
+int xup_vcpu_info_init(void);
+struct vcpu_info *xup_this_vcpu_info(void);
+
+/* stats.c */
+void xup_stats_init(void);
+void xup_stats_exit(void);
+
+#endif /* _XEN_UPCALL_INTERNAL_H */

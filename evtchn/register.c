@@ -1,0 +1,246 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Registering our vector with Xen (HVMOP_set_evtchn_upcall_vector).
+ *
+ * Xen marks the vector pending when it is registered, so that an event that
+ * is already pending is not lost.  A local APIC that is software-disabled
+ * drops that edge (or, on some hypervisors, keeps a stale IRR bit), and the
+ * kernel registers each AP's vector from the boot CPU before the AP has
+ * enabled its LAPIC.  Hence the rule here: a vCPU's vector is registered on
+ * that CPU, with interrupts disabled, and only while APIC_SPIV says its
+ * LAPIC is enabled; a CPU whose LAPIC is disabled is deferred and retried.
+ * Whatever the hypervisor did with the edge, evtchn_upcall_pending is then
+ * checked and the upcall raised if it is set.
+ *
+ * Who registers what, always on the CPU concerned with interrupts off:
+ *  - online callback (CPUHP_AP_ONLINE_DYN): our vector.  It runs after the
+ *    LAPIC is set up and after the IRQ core restarted our managed IRQ, and
+ *    it undoes the kernel's re-registration of its own vector on CPU-up;
+ *  - deferred retry (delayed work bound to the CPU): our vector;
+ *  - resume (syscore, after the kernel re-registered its own vector on all
+ *    CPUs): our vector, directly on the resuming CPU and through the retry
+ *    work on the others;
+ *  - offline callback, and so unload (cpuhp_remove_state() runs it on every
+ *    CPU): the kernel's vector, before the IRQ core shuts our IRQ down.
+ * The upcall entry runs on the same CPU with interrupts off, so it never
+ * sees a half-done registration; ->online turns a retry that lost the race
+ * with the offline callback into a no-op.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/cpu.h>
+#include <linux/cpuhotplug.h>
+#include <linux/irqflags.h>
+#include <linux/syscore_ops.h>
+#include <linux/workqueue.h>
+#include <asm/apic.h>
+#include <asm/irq_vectors.h>
+#include <xen/interface/event_channel.h>
+#include <xen/interface/hvm/hvm_op.h>
+#include <xen/interface/xen.h>
+#include <xen/xen-ops.h>
+#include <xen_preempt/hcall.h>
+
+#include "internal.h"
+
+/* Retry a deferred registration this often (jiffies). */
+#define XUP_RETRY_DELAY	1
+
+static enum cpuhp_state xup_hp_state;
+
+static int xup_set_vector(u8 vector)
+{
+	struct xen_hvm_evtchn_upcall_vector op = {
+		.vcpu = xen_vcpu_nr(smp_processor_id()),
+		.vector = vector,
+	};
+
+	return xhc_hvm_op(HVMOP_set_evtchn_upcall_vector, &op);
+}
+
+/* Whatever happened to Xen's edge, make a pending upcall run. */
+static void xup_recover_lost_edge(u8 vector)
+{
+	if (!READ_ONCE(xup_this_vcpu_info()->evtchn_upcall_pending))
+		return;
+	apic->send_IPI_self(vector);
+	xup_count(recoveries);
+}
+
+/* Called with interrupts disabled. */
+static void xup_register_ours(void)
+{
+	struct xup_cpu *c = this_cpu_ptr(&xup_cpus);
+	unsigned int cpu = smp_processor_id();
+	u32 spiv;
+	u8 vector;
+	int ret;
+
+	if (!c->online)
+		return;
+
+	spiv = apic_read(APIC_SPIV);
+	if (!(spiv & APIC_SPIV_APIC_ENABLED)) {
+		c->deferrals++;
+		queue_delayed_work_on(cpu, system_highpri_wq, &c->retry,
+				      XUP_RETRY_DELAY);
+		return;
+	}
+
+	vector = xup_vector_of_this_cpu();
+	if (!vector) {
+		pr_err("CPU%u: our IRQ has no vector here; keeping the kernel's\n",
+		       cpu);
+		return;
+	}
+	ret = xup_set_vector(vector);
+	if (ret) {
+		pr_err("CPU%u: HVMOP_set_evtchn_upcall_vector(%#x) failed: %d; keeping the kernel's vector\n",
+		       cpu, vector, ret);
+		return;
+	}
+	c->vector = vector;
+	c->spiv = spiv;
+	c->registrations++;
+	xup_log_registration(cpu, vector, spiv);
+	xup_recover_lost_edge(vector);
+}
+
+/* Called with interrupts disabled. */
+static void xup_register_kernels(void)
+{
+	struct xup_cpu *c = this_cpu_ptr(&xup_cpus);
+	int ret;
+
+	if (c->vector == HYPERVISOR_CALLBACK_VECTOR)
+		return;
+	ret = xup_set_vector(HYPERVISOR_CALLBACK_VECTOR);
+	if (ret) {
+		pr_err("CPU%u: cannot give back the kernel's upcall vector: %d\n",
+		       smp_processor_id(), ret);
+		return;
+	}
+	c->vector = HYPERVISOR_CALLBACK_VECTOR;
+	xup_recover_lost_edge(HYPERVISOR_CALLBACK_VECTOR);
+}
+
+static void xup_retry(struct work_struct *work)
+{
+	unsigned long flags;
+
+	local_irq_save(flags);
+	xup_register_ours();
+	local_irq_restore(flags);
+}
+
+static int xup_cpu_online(unsigned int cpu)
+{
+	local_irq_disable();
+	this_cpu_write(xup_cpus.online, true);
+	xup_register_ours();
+	local_irq_enable();
+	return 0;
+}
+
+static int xup_cpu_offline(unsigned int cpu)
+{
+	local_irq_disable();
+	this_cpu_write(xup_cpus.online, false);
+	xup_register_kernels();
+	local_irq_enable();
+	/* Runs on @cpu, where the work is bound: nothing can requeue it now. */
+	cancel_delayed_work_sync(this_cpu_ptr(&xup_cpus.retry));
+	return 0;
+}
+
+/*
+ * Called on the resuming CPU with interrupts disabled, after
+ * xen_hvm_post_suspend() registered the kernel's vector on every CPU.
+ */
+static void xup_resume(void)
+{
+	unsigned int cpu, self = smp_processor_id();
+
+	this_cpu_write(xup_cpus.vector, HYPERVISOR_CALLBACK_VECTOR);
+	xup_register_ours();
+	for_each_online_cpu(cpu)
+		if (cpu != self)
+			queue_delayed_work_on(cpu, system_highpri_wq,
+					      &per_cpu(xup_cpus, cpu).retry, 0);
+}
+
+static struct syscore_ops xup_syscore_ops = {
+	.resume = xup_resume,
+};
+
+struct xup_reregister_args {
+	int port;
+};
+
+/*
+ * Test hook (debugfs): switch this CPU to the kernel's vector and back to
+ * ours with interrupts off, after making event channel @port pending, so
+ * that the event is pending across the switch and only the pending check
+ * can deliver it.
+ */
+static long xup_reregister_here(void *data)
+{
+	struct xup_reregister_args *args = data;
+	struct evtchn_send send = { .port = args->port };
+	unsigned long flags;
+	long ret = 0;
+
+	local_irq_save(flags);
+	if (args->port >= 0)
+		ret = xhc_event_channel_op(EVTCHNOP_send, &send);
+	if (!ret) {
+		xup_register_kernels();
+		xup_register_ours();
+	}
+	local_irq_restore(flags);
+	return ret;
+}
+
+int xup_test_reregister(unsigned int cpu, int port)
+{
+	struct xup_reregister_args args = { .port = port };
+	int ret;
+
+	cpus_read_lock();
+	if (cpu_online(cpu))
+		ret = work_on_cpu(cpu, xup_reregister_here, &args);
+	else
+		ret = -ENODEV;
+	cpus_read_unlock();
+	return ret;
+}
+
+int xup_register_init(void)
+{
+	unsigned int cpu;
+	int ret;
+
+	for_each_possible_cpu(cpu) {
+		struct xup_cpu *c = per_cpu_ptr(&xup_cpus, cpu);
+
+		c->vector = HYPERVISOR_CALLBACK_VECTOR;
+		INIT_DELAYED_WORK(&c->retry, xup_retry);
+	}
+
+	ret = cpuhp_setup_state(CPUHP_AP_ONLINE_DYN, "xen/upcall:online",
+				xup_cpu_online, xup_cpu_offline);
+	if (ret < 0) {
+		pr_err("cannot set up CPU hotplug callbacks: %d\n", ret);
+		return ret;
+	}
+	xup_hp_state = ret;
+	register_syscore_ops(&xup_syscore_ops);
+	return 0;
+}
+
+void xup_register_exit(void)
+{
+	unregister_syscore_ops(&xup_syscore_ops);
+	/* Runs the offline callback on every online CPU. */
+	cpuhp_remove_state(xup_hp_state);
+}
