@@ -1,0 +1,261 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * xhc_bench: the workloads of the benchmark, issued either the way the
+ * kernel issues them ("stock": HYPERVISOR_*() through the kernel's own
+ * hypercall site) or through xen_hcall ("module").  xen_hcall is looked up
+ * when needed (symbol_get), so the stock configurations run without it.
+ *
+ * /sys/kernel/debug/xhc_bench/
+ *   memop    write "stock|module MIB ROUNDS CPU": a kernel thread bound to
+ *            CPU gives MIB of memory to Xen and has Xen populate it again,
+ *            one hypercall each, ROUNDS times; read: one line per round,
+ *            "round R decrease_ns N populate_ns N pages N released N back N bad N"
+ *   version  write "CALLS": XENVER_version through both paths, alternating
+ *            blocks of 1000; read: "stock_ns N module_ns N calls N"
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/completion.h>
+#include <linux/debugfs.h>
+#include <linux/kthread.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/seq_file.h>
+#include <linux/uaccess.h>
+#include <asm/xen/hypercall.h>
+#include <xen/interface/version.h>
+#include <xen_preempt/hcall.h>
+
+#include "page_batch.h"
+
+#define XB_MAX_ROUNDS	64
+#define XB_BLOCK	1000
+
+struct xb_memop_job {
+	bool module;
+	unsigned int pages, rounds;
+	struct page_batch_result results[XB_MAX_ROUNDS];
+	unsigned int done;
+	int error;
+	struct completion finished;
+};
+
+static DEFINE_MUTEX(xb_lock);
+static struct xb_memop_job xb_job;
+static u64 xb_version_ns[2], xb_version_calls;
+static struct dentry *xb_debugfs;
+
+static int xb_stock_memop(unsigned int cmd, void *arg)
+{
+	return HYPERVISOR_memory_op(cmd, arg);
+}
+
+/* The signature of xhc_hypercall() and xhc_preemptible_hypercall(). */
+typedef long (*xb_hypercall_fn)(unsigned int op, unsigned long a1,
+				unsigned long a2, unsigned long a3,
+				unsigned long a4, unsigned long a5);
+
+static xb_hypercall_fn xb_xhc_preemptible;
+
+static int xb_module_memop(unsigned int cmd, void *arg)
+{
+	return xb_xhc_preemptible(__HYPERVISOR_memory_op, cmd,
+				  (unsigned long)arg, 0, 0, 0);
+}
+
+static int xb_memop_thread(void *data)
+{
+	struct xb_memop_job *job = data;
+	page_batch_memop_fn memop = job->module ? xb_module_memop :
+						  xb_stock_memop;
+	struct page_batch b;
+
+	job->error = page_batch_alloc(&b, job->pages);
+	for (job->done = 0; !job->error && job->done < job->rounds; job->done++)
+		page_batch_cycle(&b, memop, true, &job->results[job->done]);
+	if (!job->error)
+		page_batch_free(&b);
+	complete(&job->finished);
+	return 0;
+}
+
+static int xb_run_memop(bool module, unsigned int mib, unsigned int rounds,
+			unsigned int cpu)
+{
+	struct task_struct *task;
+
+	if (!mib || !rounds || rounds > XB_MAX_ROUNDS || !cpu_online(cpu))
+		return -EINVAL;
+
+	memset(&xb_job, 0, sizeof(xb_job));
+	xb_job.module = module;
+	xb_job.pages = mib << (20 - PAGE_SHIFT);
+	xb_job.rounds = rounds;
+	init_completion(&xb_job.finished);
+
+	task = kthread_create_on_cpu(xb_memop_thread, &xb_job, cpu,
+				     "xhc_bench/%u");
+	if (IS_ERR(task))
+		return PTR_ERR(task);
+	wake_up_process(task);
+	wait_for_completion(&xb_job.finished);
+	return xb_job.error;
+}
+
+static ssize_t xb_memop_write(struct file *file, const char __user *ubuf,
+			      size_t count, loff_t *ppos)
+{
+	unsigned int mib, rounds, cpu;
+	char buf[64], path[8];
+	bool module;
+	int ret;
+
+	if (count >= sizeof(buf))
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, count))
+		return -EFAULT;
+	buf[count] = '\0';
+	if (sscanf(buf, "%7s %u %u %u", path, &mib, &rounds, &cpu) != 4)
+		return -EINVAL;
+	module = !strcmp(path, "module");
+	if (!module && strcmp(path, "stock"))
+		return -EINVAL;
+
+	mutex_lock(&xb_lock);
+	if (module)
+		xb_xhc_preemptible = symbol_get(xhc_preemptible_hypercall);
+	if (module && !xb_xhc_preemptible)
+		ret = -ENOENT;	/* xen_hcall is not loaded */
+	else
+		ret = xb_run_memop(module, mib, rounds, cpu);
+	if (xb_xhc_preemptible)
+		symbol_put(xhc_preemptible_hypercall);
+	xb_xhc_preemptible = NULL;
+	mutex_unlock(&xb_lock);
+	return ret ? ret : count;
+}
+
+static int xb_memop_show(struct seq_file *m, void *v)
+{
+	unsigned int i;
+
+	mutex_lock(&xb_lock);
+	for (i = 0; i < xb_job.done; i++) {
+		const struct page_batch_result *r = &xb_job.results[i];
+
+		seq_printf(m, "round %u decrease_ns %llu populate_ns %llu pages %u released %ld back %ld bad %u\n",
+			   i, r->decrease_ns, r->populate_ns, xb_job.pages,
+			   r->released, r->back, r->bad_data);
+	}
+	mutex_unlock(&xb_lock);
+	return 0;
+}
+
+static int xb_stock_version(int cmd, void *arg)
+{
+	return HYPERVISOR_xen_version(cmd, arg);
+}
+
+static xb_hypercall_fn xb_xhc_hypercall;
+
+static int xb_module_version(int cmd, void *arg)
+{
+	return xb_xhc_hypercall(__HYPERVISOR_xen_version, cmd,
+				(unsigned long)arg, 0, 0, 0);
+}
+
+/*
+ * Alternating blocks in ABBA order, so that both paths see the same machine
+ * and neither always runs first.  The module
+ * path makes one more indirect call (through symbol_get()) than a module
+ * linked against xen_hcall would: the comparison is, if anything, unfair
+ * to it.
+ */
+static int xb_run_version(u64 calls)
+{
+	int (*const paths[2])(int cmd, void *arg) = {
+		xb_stock_version, xb_module_version,
+	};
+	u64 done, t;
+	int k, p, i;
+
+	if (!calls)
+		return -EINVAL;
+	xb_xhc_hypercall = symbol_get(xhc_hypercall);
+	if (!xb_xhc_hypercall)
+		return -ENOENT;	/* xen_hcall is not loaded */
+	memset(xb_version_ns, 0, sizeof(xb_version_ns));
+	for (done = 0; done < calls; done += 2 * XB_BLOCK) {
+		for (k = 0; k < 4; k++) {
+			p = k == 1 || k == 2;
+			t = ktime_get_ns();
+			for (i = 0; i < XB_BLOCK; i++)
+				paths[p](XENVER_version, NULL);
+			xb_version_ns[p] += ktime_get_ns() - t;
+		}
+		cond_resched();
+	}
+	xb_version_calls = done;	/* per path */
+	symbol_put(xhc_hypercall);
+	return 0;
+}
+
+static ssize_t xb_version_write(struct file *file, const char __user *ubuf,
+				size_t count, loff_t *ppos)
+{
+	u64 calls;
+	int ret = kstrtou64_from_user(ubuf, count, 0, &calls);
+
+	if (ret)
+		return ret;
+	mutex_lock(&xb_lock);
+	ret = xb_run_version(calls);
+	mutex_unlock(&xb_lock);
+	return ret ? ret : count;
+}
+
+static int xb_version_show(struct seq_file *m, void *v)
+{
+	mutex_lock(&xb_lock);
+	seq_printf(m, "stock_ns %llu module_ns %llu calls %llu\n",
+		   xb_version_ns[0], xb_version_ns[1], xb_version_calls);
+	mutex_unlock(&xb_lock);
+	return 0;
+}
+
+#define XB_RW_FILE(name)						\
+static int xb_##name##_open(struct inode *inode, struct file *file)	\
+{									\
+	return single_open(file, xb_##name##_show, NULL);		\
+}									\
+static const struct file_operations xb_##name##_fops = {		\
+	.owner = THIS_MODULE,						\
+	.open = xb_##name##_open,					\
+	.read = seq_read,						\
+	.write = xb_##name##_write,					\
+	.llseek = seq_lseek,						\
+	.release = single_release,					\
+}
+
+XB_RW_FILE(memop);
+XB_RW_FILE(version);
+
+static int __init xb_init(void)
+{
+	xb_debugfs = debugfs_create_dir(KBUILD_MODNAME, NULL);
+	debugfs_create_file("memop", 0600, xb_debugfs, NULL, &xb_memop_fops);
+	debugfs_create_file("version", 0600, xb_debugfs, NULL,
+			    &xb_version_fops);
+	return 0;
+}
+
+static void __exit xb_exit(void)
+{
+	debugfs_remove_recursive(xb_debugfs);
+}
+
+module_init(xb_init);
+module_exit(xb_exit);
+
+MODULE_DESCRIPTION("Benchmark workloads: long memory_op hypercalls and trivial hypercalls, stock or through xen_hcall");
+MODULE_LICENSE("GPL");
