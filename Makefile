@@ -13,7 +13,7 @@ TESTS ?=
 GUEST_KERNEL ?=
 export TESTS GUEST_KERNEL
 
-.PHONY: all modules clean install check shell
+.PHONY: all modules clean install check shell bench demo
 
 all: modules
 
@@ -36,3 +36,13 @@ check:
 # A Xen guest with the modules and selftests in /payload, for a person.
 shell:
 	tools/check --interactive
+
+# Latency benchmark: stock kernel (voluntary, preempt=full) against the
+# modules, in one run; prints a table and a RESULT line.
+bench:
+	tools/bench
+
+# The short form: the stall on the stock kernel and its absence with the
+# modules, in a few minutes.
+demo:
+	BENCH_MAKE_TARGET=demo tools/bench --demo

@@ -17,6 +17,8 @@ DBG=/sys/kernel/debug
 NCPUS=$(grep -c ^processor /proc/cpuinfo)
 
 insmod ./xhc_bench.ko || exit 1
+v=/sys/hypervisor/version
+echo "BENCH env vcpus=$NCPUS kernel=$(uname -r) xen=$(cat $v/major).$(cat $v/minor)$(cat $v/extra) preempt=$(sed -n 's/.*(\([a-z]*\)).*/\1/p' $DBG/sched/preempt)"
 
 modules_load() {
 	insmod ./xen_hcall.ko && insmod ./xen_upcall.ko
