@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * xhc_bench: the workloads of the benchmark, issued either the way the
- * kernel issues them ("stock": HYPERVISOR_*() through the kernel's own
- * hypercall site) or through xen_hcall ("module").  xen_hcall is looked up
+ * xhc_bench: the workloads of the benchmark (bench/) and of
+ * upcall_resched.sh, issued either the way the kernel issues them ("stock":
+ * HYPERVISOR_*() through the kernel's own hypercall site) or through
+ * xen_hcall ("module").  xen_hcall is looked up
  * when needed (symbol_get), so the stock configurations run without it.
  *
  * /sys/kernel/debug/xhc_bench/
