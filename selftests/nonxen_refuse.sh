@@ -1,0 +1,37 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Outside Xen (plain QEMU: xoq run --no-xen) xen_hcall.ko must refuse to
+# load with ENODEV and say why in one kernel log line.
+
+# shellcheck source=lib.sh
+. "$(dirname "$0")/lib.sh"
+
+xp_require_root
+if xp_is_xen; then
+	xp_skip "this is a Xen guest; the test needs a machine without Xen"
+fi
+hcall_ko=$(xp_module_file xen_hcall) || xp_bail "xen_hcall.ko not found in $XP_DIR"
+xp_unload_leftovers xen_hcall
+xp_kmsg_mark
+
+# One load attempt (busybox insmod would make a second one).
+out=$("$XP_DIR/load_module" "$hcall_ko" 2>&1)
+rc=$?
+xp_info "${out:-loaded}"
+xp_check "loading xen_hcall.ko fails" [ "$rc" -ne 0 ]
+case $out in
+*"No such device (errno 19)"*) xp_pass "the load fails with ENODEV" ;;
+*) xp_fail "the load fails with ENODEV (No such device)" ;;
+esac
+
+# The kernel's own notes about loading an unsigned, out-of-tree module
+# carry the module's name too; they are not the module's explanation.
+lines=$(xp_dmesg_since_mark | grep 'xen_hcall: ' |
+	grep -v -e 'taints kernel' -e 'tainting kernel')
+n=$(printf '%s' "$lines" | grep -c .)
+printf '%s\n' "$lines" | sed -n 's/^/# dmesg: /p'
+xp_check_num "one xen_hcall: line in dmesg says why" "$n" -eq 1
+xp_check "xen_hcall is not in /proc/modules" xp_module_gone xen_hcall
+xp_check_dmesg_clean
+xp_exit

@@ -1,0 +1,342 @@
+# shellcheck shell=bash
+# xoq run: boot Xen + dom0 (or the guest kernel alone with --no-xen) under
+# QEMU TCG, run a payload in the guest, split and judge the serial log.
+# Sourced by xoq.
+
+GUEST_NAME=xoq-guest
+# Seconds from QEMU start until dom0 says READY (Xen + dom0 boot, ~10-30 s).
+DOM0_TIMEOUT=${XOQ_DOM0_TIMEOUT:-180}
+# Seconds from QEMU start until the guest says XOQ-START without Xen (~5 s).
+BOOT_TIMEOUT=${XOQ_BOOT_TIMEOUT:-120}
+# Extra seconds on top of the other limits for QEMU's overall limit (the
+# last resort: power-off and the like).
+SLACK=${XOQ_SLACK:-60}
+QEMU=${XOQ_QEMU:-qemu-system-x86_64}
+# -cpu max makes the PV dom0 crash; this is what Xen's HVM/PVH needs from TCG.
+XEN_CPU=qemu64,+svm,+npt,+nrip-save,+vgif
+XEN_CMDLINE="console=com1 com1=115200 dom0_mem=1024M loglvl=all guest_loglvl=all noreboot bootscrub=0${XOQ_XEN_EXTRA:+ $XOQ_XEN_EXTRA}"
+DOM0_CMDLINE="console=hvc0 panic=-1 quiet rdinit=/init"
+GUEST_CMDLINE="panic=-1 quiet"
+
+run_usage() {
+	cat <<-EOF
+		usage: xoq run [options] PAYLOAD_DIR
+		  --vcpus N          guest vCPUs (default 2)
+		  --memory MIB       guest memory (default 1024)
+		  --cmdline "..."    extra guest kernel command line
+		  --timeout SECONDS  time limit for the guest (default 600)
+		  --no-xen           boot the guest kernel + initramfs on plain QEMU
+		  --interactive      payload (if any), then a shell on the console
+		  --logdir DIR       default: build/xoq/<timestamp>-<pid>/ in the repository
+	EOF
+}
+
+need_uint() {
+	if ! [[ $2 =~ ^[0-9]+$ ]] || [ "$2" -lt "$3" ]; then
+		usage_error "$1: need a whole number >= $3, not '$2'"
+	fi
+}
+
+run_main() {
+	local vcpus=2 memory=1024 extra="" timeout=600 xen=1 interactive=0 logdir="" payload=""
+	while [ $# -gt 0 ]; do
+		case $1 in
+		--vcpus | --memory | --cmdline | --timeout | --logdir)
+			[ $# -ge 2 ] || usage_error "$1 needs a value"
+			;;
+		esac
+		case $1 in
+		--vcpus) vcpus=$2; shift 2 ;;
+		--memory) memory=$2; shift 2 ;;
+		--cmdline) extra=$2; shift 2 ;;
+		--timeout) timeout=$2; shift 2 ;;
+		--no-xen) xen=0; shift ;;
+		--interactive) interactive=1; shift ;;
+		--logdir) logdir=$2; shift 2 ;;
+		-h | --help) run_usage; exit 0 ;;
+		-*) run_usage >&2; exit 64 ;;
+		*) [ -z "$payload" ] || { run_usage >&2; exit 64; }; payload=$1; shift ;;
+		esac
+	done
+	[ -n "$payload" ] || { run_usage >&2; exit 64; }
+	[ -d "$payload" ] || usage_error "payload $payload is not a directory"
+	[ "$interactive" = 1 ] || [ -f "$payload/run" ] || usage_error "no $payload/run"
+	need_uint --vcpus "$vcpus" 1
+	need_uint --memory "$memory" 64
+	need_uint --timeout "$timeout" 1
+	[[ $extra != *'"'* ]] || usage_error "--cmdline: double quotes are not supported"
+
+	prepare_main
+
+	if [ -z "$logdir" ]; then
+		logdir=$REPO_ROOT/build/xoq/$(date +%Y%m%d-%H%M%S)-$$
+		mkdir -p "$logdir"
+		ln -sfn "$(basename "$logdir")" "$REPO_ROOT/build/xoq/last"
+	fi
+	mkdir -p "$logdir"
+	LOGDIR=$(cd "$logdir" && pwd)
+	rm -f "$LOGDIR"/{console,guest,xen,dom0,qemu}.log "$LOGDIR/result"
+
+	# One QEMU at a time: with TCG on a few cores, two test beds slow each
+	# other down enough to trip their time limits.  XOQ_PARALLEL=1 opts out.
+	if [ "${XOQ_PARALLEL:-0}" != 1 ]; then
+		exec {RUN_LOCK}>"$CACHE_ROOT/.run.lock"
+		if ! flock -n "$RUN_LOCK"; then
+			msg "run: waiting for another xoq run to finish"
+			flock "$RUN_LOCK"
+		fi
+	fi
+
+	WORK=$(mktemp -d "${TMPDIR:-/tmp}/xoq.XXXXXX")
+	QPID=""
+	trap run_cleanup EXIT
+	trap 'exit 130' INT TERM
+
+	local mode=xen
+	[ "$xen" = 1 ] || mode=no-xen
+	INTERACTIVE_RUN=$interactive
+	build_guest_initramfs "$payload" "$mode" "$vcpus" "$interactive"
+	msg "run: $mode, $vcpus vCPUs, $memory MiB, timeout ${timeout}s; logs in $LOGDIR"
+
+	if [ "$xen" = 1 ]; then
+		build_overlay "$vcpus" "$memory" "$extra" "$timeout" "$interactive"
+		xen_qemu_cmd "$memory"
+	else
+		noxen_qemu_cmd "$vcpus" "$memory" "$extra"
+	fi
+	printf '%q ' "${QEMU_CMD[@]}" >"$LOGDIR/qemu.cmd"
+	echo >>"$LOGDIR/qemu.cmd"
+
+	if [ "$interactive" = 1 ]; then
+		run_interactive "$mode"
+	else
+		run_batch "$mode" "$timeout"
+	fi
+}
+
+run_cleanup() {
+	local rc=$?
+	if [ -n "$QPID" ] && kill -0 "$QPID" 2>/dev/null; then
+		kill "$QPID" 2>/dev/null || true
+		wait "$QPID" 2>/dev/null || true
+	fi
+	rm -rf "$WORK"
+	exit "$rc"
+}
+
+build_guest_initramfs() {
+	local payload=$1 mode=$2 vcpus=$3 interactive=$4 g=$WORK/guest p
+	mkdir -p "$g"/{bin,sbin,usr/bin,usr/sbin,etc,proc,sys,dev,tmp,root,payload}
+	chmod 1777 "$g/tmp"
+	# The static busybox from busybox-static: no libraries to carry along.
+	cp /bin/busybox "$g/bin/busybox"
+	while read -r p; do
+		[ "$p" = bin/busybox ] || [ -e "$g/$p" ] || ln -s /bin/busybox "$g/$p"
+	done < <("$g/bin/busybox" --list-full)
+	install -m 0755 "$XOQ_DIR/guest-init.sh" "$g/init"
+	# A non-root user for tests that drop privileges (uid/gid 65534).
+	printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/sh\n' >"$g/etc/passwd"
+	printf 'root:x:0:\nnogroup:x:65534:\n' >"$g/etc/group"
+	printf 'XOQ_MODE=%s\nXOQ_VCPUS=%s\nXOQ_INTERACTIVE=%s\n' "$mode" "$vcpus" "$interactive" >"$g/etc/xoq.conf"
+	cp -a "$payload/." "$g/payload/"
+	(cd "$g" && find . -print0 | cpio --null -o -H newc -R 0:0 --quiet) | gzip -1 >"$WORK/guest.cpio.gz"
+}
+
+# The per-run part of dom0's initrd, appended to the cached dom0 cpio.
+build_overlay() {
+	local vcpus=$1 memory=$2 extra=$3 timeout=$4 interactive=$5 o=$WORK/overlay
+	mkdir -p "$o/xoq"
+	cp "$CACHE_DIR/vmlinuz" "$o/xoq/vmlinuz"
+	mv "$WORK/guest.cpio.gz" "$o/xoq/guest.cpio.gz"
+	cat >"$o/xoq/guest.cfg" <<-EOF
+		name = "$GUEST_NAME"
+		type = "pvh"
+		kernel = "/xoq/vmlinuz"
+		ramdisk = "/xoq/guest.cpio.gz"
+		extra = "console=hvc0 $GUEST_CMDLINE${extra:+ $extra}"
+		memory = $memory
+		vcpus = $vcpus
+		on_poweroff = "destroy"
+		on_reboot = "destroy"
+		on_crash = "destroy"
+	EOF
+	printf 'GUEST_NAME=%s\nGUEST_TIMEOUT=%s\nINTERACTIVE=%s\n' "$GUEST_NAME" "$timeout" "$interactive" >"$o/xoq/params"
+	cp "$o/xoq/guest.cfg" "$LOGDIR/guest.cfg"
+	# The kernel unpacks concatenated (compressed) cpio archives in order.
+	(cd "$o" && find . -print0 | cpio --null -o -H newc -R 0:0 --quiet) | gzip -1 >"$WORK/overlay.cpio.gz"
+	cat "$CACHE_DIR/dom0.cpio.gz" "$WORK/overlay.cpio.gz" >"$WORK/dom0-initrd.gz"
+}
+
+# QEMU's multiboot -initrd takes "path args,path" and -chardev takes
+# "key=value,...": no spaces or commas in these paths.
+check_path() {
+	[[ $1 != *[\ ,]* ]] || die "path must not contain spaces or commas: $1"
+}
+
+# Sets SER_ARGS: the serial port goes to console.log as it happens.
+serial_args() {
+	check_path "$LOGDIR/console.log"
+	if [ "$INTERACTIVE_RUN" = 1 ]; then
+		# The person's terminal is the serial console; Ctrl-A x quits QEMU.
+		SER_ARGS=(-chardev "stdio,id=ser0,mux=on,signal=off,logfile=$LOGDIR/console.log"
+			-serial chardev:ser0 -mon chardev=ser0)
+	else
+		SER_ARGS=(-chardev "file,id=ser0,path=$LOGDIR/console.log" -serial chardev:ser0)
+	fi
+}
+
+xen_qemu_cmd() {
+	local memory=$1 qmem
+	# dom0 gets 1 GiB; leave room for the guest and Xen itself.
+	qmem=$((memory + 1536))
+	[ "$qmem" -ge 3072 ] || qmem=3072
+	check_path "$CACHE_DIR/vmlinuz"
+	check_path "$WORK/dom0-initrd.gz"
+	serial_args
+	QEMU_CMD=("$QEMU" -accel tcg -cpu "$XEN_CPU" -smp "${XOQ_QEMU_SMP:-2}" -m "$qmem"
+		-nodefaults -no-user-config -display none -no-reboot "${SER_ARGS[@]}"
+		-kernel "$CACHE_DIR/xen.bin" -append "$XEN_CMDLINE"
+		-initrd "$CACHE_DIR/vmlinuz $DOM0_CMDLINE,$WORK/dom0-initrd.gz")
+}
+
+noxen_qemu_cmd() {
+	local vcpus=$1 memory=$2 extra=$3
+	serial_args
+	QEMU_CMD=("$QEMU" -accel tcg -cpu qemu64 -smp "$vcpus" -m "$memory"
+		-nodefaults -no-user-config -display none -no-reboot "${SER_ARGS[@]}"
+		-kernel "$CACHE_DIR/vmlinuz" -initrd "$WORK/guest.cpio.gz"
+		-append "console=ttyS0 $GUEST_CMDLINE${extra:+ $extra}")
+}
+
+# Route serial lines: "(XEN)" to xen.log, "G| " (tag removed) to guest.log
+# and stdout, the rest to dom0.log.  Without Xen every line is the guest's.
+#
+# Xen prints its own lines straight to the serial port, while dom0's console
+# output reaches it in small pieces; a Xen line can therefore land in the
+# middle of a dom0 line.  It is taken out, and the two pieces of the dom0
+# line are joined again.
+split_serial() {
+	local mode=$1 line carry=""
+	exec 3>>"$LOGDIR/xen.log" 4>>"$LOGDIR/dom0.log" 5>>"$LOGDIR/guest.log"
+	while IFS= read -r line || [ -n "$line" ]; do
+		line=${line%$'\r'}
+		line=${line%$'\r'}
+		if [ "$mode" = no-xen ]; then
+			printf '%s\n' "$line" >&5
+			printf '%s\n' "$line"
+			continue
+		fi
+		line=$carry$line
+		carry=""
+		case $line in
+		?*'(XEN) '*)
+			carry=${line%%'(XEN) '*}
+			printf '%s\n' "${line#"$carry"}" >&3
+			continue
+			;;
+		esac
+		case $line in
+		'(XEN)'*) printf '%s\n' "$line" >&3 ;;
+		'G| '*)
+			printf '%s\n' "${line#G| }" >&5
+			printf '%s\n' "${line#G| }"
+			;;
+		*) printf '%s\n' "$line" >&4 ;;
+		esac
+	done
+}
+
+run_batch() {
+	local mode=$1 timeout=$2 total spid start now ready=0 started="" failure="" qrc=0
+	if [ "$mode" = xen ]; then
+		total=$((DOM0_TIMEOUT + timeout + SLACK))
+	else
+		total=$((BOOT_TIMEOUT + timeout + SLACK))
+	fi
+	: >"$LOGDIR/console.log"
+	start=$(date +%s)
+	timeout -k 10 "$total" "${QEMU_CMD[@]}" </dev/null >"$LOGDIR/qemu.log" 2>&1 &
+	QPID=$!
+	# tail ends (after a last read) once QEMU's timeout wrapper is gone.
+	tail -n +1 -F -s 0.2 --pid="$QPID" "$LOGDIR/console.log" 2>/dev/null | split_serial "$mode" &
+	spid=$!
+
+	# With Xen, dom0 enforces the guest's limit; without, the guest's clock
+	# starts when it says XOQ-START.
+	while kill -0 "$QPID" 2>/dev/null; do
+		now=$(date +%s)
+		if [ "$mode" = xen ] && [ "$ready" = 0 ]; then
+			if grep -q 'XOQ-DOM0 READY' "$LOGDIR/console.log"; then
+				ready=1
+				msg "run: dom0 ready after $((now - start))s"
+			elif [ $((now - start)) -ge "$DOM0_TIMEOUT" ]; then
+				failure="dom0 boot: no READY marker within ${DOM0_TIMEOUT}s"
+				break
+			fi
+		elif [ "$mode" = no-xen ] && [ -z "$started" ]; then
+			if grep -q '^XOQ-START' "$LOGDIR/console.log"; then
+				started=$now
+			elif [ $((now - start)) -ge "$BOOT_TIMEOUT" ]; then
+				failure="guest boot: no XOQ-START within ${BOOT_TIMEOUT}s"
+				break
+			fi
+		elif [ "$mode" = no-xen ] && [ $((now - started)) -ge "$timeout" ]; then
+			failure="guest timeout: ${timeout}s without XOQ-END"
+			break
+		fi
+		sleep 1
+	done
+	[ -z "$failure" ] || kill "$QPID" 2>/dev/null || true
+	wait "$QPID" || qrc=$?
+	QPID=""
+	wait "$spid" || true
+	msg "run: QEMU ran $(($(date +%s) - start))s"
+
+	if [ -z "$failure" ] && [ "$qrc" = 124 ]; then
+		failure="qemu: overall limit of ${total}s reached"
+	elif [ -z "$failure" ] && [ "$qrc" != 0 ]; then
+		failure="qemu: exit status $qrc (see qemu.log)"
+	fi
+	finish "$mode" "$failure"
+}
+
+run_interactive() {
+	local mode=$1 qrc=0
+	"${QEMU_CMD[@]}" 2>"$LOGDIR/qemu.log" || qrc=$?
+	split_serial "$mode" <"$LOGDIR/console.log" >/dev/null
+	local failure=""
+	[ "$qrc" = 0 ] || failure="qemu: exit status $qrc (see qemu.log)"
+	finish "$mode" "$failure"
+}
+
+# Judge the run from the logs; exit 0 only when the guest printed XOQ-END.
+finish() {
+	local mode=$1 failure=$2 end rc src=$LOGDIR/guest.log
+	# Keep console.log readable: the serial port sends CR LF.
+	sed -i 's/\r*$//' "$LOGDIR/console.log"
+	# An interactive Xen guest's console is not tagged: look everywhere.
+	[ "$INTERACTIVE_RUN" = 0 ] || src=$LOGDIR/console.log
+	end=$(grep -a '^XOQ-END rc=[0-9]*$' "$src" 2>/dev/null | tail -n 1 || true)
+	if [ -z "$failure" ] && [ -n "$end" ]; then
+		rc=${end#XOQ-END rc=}
+		echo "rc=$rc" >"$LOGDIR/result"
+		msg "guest finished: rc=$rc; logs in $LOGDIR"
+		exit 0
+	fi
+	if [ -z "$failure" ]; then
+		if grep -q '^XOQ-DOM0 TIMEOUT guest' "$LOGDIR/dom0.log" 2>/dev/null; then
+			failure="guest timeout: $(grep -m1 '^XOQ-DOM0 TIMEOUT guest' "$LOGDIR/dom0.log" | cut -d' ' -f4) without XOQ-END"
+		elif grep -q '^XOQ-DOM0 ERROR' "$LOGDIR/dom0.log" 2>/dev/null; then
+			failure="dom0: $(grep -m1 '^XOQ-DOM0 ERROR' "$LOGDIR/dom0.log" | cut -d' ' -f3-)"
+		elif [ "$mode" = xen ] && ! grep -q '^XOQ-DOM0 READY' "$LOGDIR/dom0.log" 2>/dev/null; then
+			failure="dom0 boot: QEMU stopped before dom0 was ready"
+		elif ! grep -q '^XOQ-START' "$LOGDIR/guest.log" 2>/dev/null; then
+			failure="guest boot: the guest never reached its /init (see guest.log)"
+		else
+			failure="guest: gone without XOQ-END (crash? see guest.log)"
+		fi
+	fi
+	echo "failed=$failure" >"$LOGDIR/result"
+	msg "FAILED ($failure): logs in $LOGDIR"
+	exit 2
+}
