@@ -1,5 +1,5 @@
 # shellcheck shell=bash disable=SC2034  # the variables are for the sourcing files
-# Shared helpers for xoq: messages, paths, package and version lookup.
+# Shared functions for xoq: messages, paths, package and version lookup.
 # Sourced by the xoq entry point; nothing here runs on its own.
 
 XOQ_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
