@@ -13,7 +13,7 @@ TESTS ?=
 GUEST_KERNEL ?=
 export TESTS GUEST_KERNEL
 
-.PHONY: all modules clean install check shell bench demo
+.PHONY: all modules clean install check shell bench demo lint dkms-test
 
 all: modules
 
@@ -46,3 +46,12 @@ bench:
 # modules, in a few minutes.
 demo:
 	BENCH_MAKE_TARGET=demo tools/bench --demo
+
+# Kernel-style gates: checkpatch --strict, sparse, objtool, kernel-doc.
+lint:
+	tools/lint
+
+# DKMS round trip (add, build, install, modinfo, remove) for the test
+# bed's kernel; needs root.
+dkms-test:
+	tools/dkms-test
