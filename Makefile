@@ -31,7 +31,7 @@ clean:
 
 # The README's test command: everything, inside a real Xen guest.
 check:
-	tools/check
+	@tools/check
 
 # A Xen guest with the modules and selftests in /payload, for a person.
 shell:

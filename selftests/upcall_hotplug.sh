@@ -72,7 +72,7 @@ xp_check_num "registrations with APIC_SPIV bit 8 (LAPIC enabled) clear" "$bad" -
 xp_check_num "cycles whose 200 round trips through CPU $CPU lost events" \
 	"$lossy" -eq 0
 
-xp_check_pingpong 10000 "after the cycles"
+xp_check_pingpong 2000 "after the cycles"
 rmmod xup_test
 xp_check "rmmod xen_upcall" rmmod xen_upcall
 rmmod xen_hcall

@@ -66,7 +66,7 @@ while read -r cpu _ hyp; do
 done <<EOF_SNAPSHOT
 $(upcall_snapshot)
 EOF_SNAPSHOT
-xp_check_pingpong 10000 "through the kernel's vector after unload"
+xp_check_pingpong 2000 "through the kernel's vector after unload"
 
 rmmod xup_test
 rmmod xen_hcall

@@ -42,11 +42,12 @@ xp_check "/dev/xen/hcall exists" [ -c /dev/xen/hcall ]
 
 if upcall_ko=$(xp_module_file xen_upcall); then
 	xp_check "insmod xen_upcall.ko" insmod "$upcall_ko"
-	# Timers and IPIs go through the upcall: the guest must keep running.
+	# Timers and IPIs go through the upcall: the guest must keep running
+	# (the bound is loose: the test bed's timing is not precise).
 	t0=$(date +%s)
 	sleep 1
-	xp_check "sleep 1 with xen_upcall loaded took $(($(date +%s) - t0)) s" \
-		[ $(($(date +%s) - t0)) -le 3 ]
+	t=$(($(date +%s) - t0))
+	xp_check "sleep 1 with xen_upcall loaded took $t s" [ "$t" -le 5 ]
 	xp_check "rmmod xen_upcall" rmmod xen_upcall
 	xp_check "xen_upcall gone from /proc/modules" xp_module_gone xen_upcall
 else

@@ -5,7 +5,7 @@
  * what arrives) through whichever upcall vector is in use.
  *
  * /sys/kernel/debug/xup_test/
- *   pingpong  write N: N round trips A -> B -> A, waits for them (10 s max);
+ *   pingpong  write N: N round trips A -> B -> A, waits for them (2 min max);
  *             read: "rounds N sent N received N ns_per_round N"
  *   received  events received on end B (the end on CPU cpu_b)
  *   send_port the port whose event lands on end B, for
@@ -86,8 +86,9 @@ static int xup_test_pingpong(u64 rounds)
 	atomic_long_set(&rounds_left, rounds);
 	start = ktime_get_ns();
 	xup_test_send(&end_a);
-	if (!wait_for_completion_timeout(&pingpong_done, 10 * HZ))
-		pr_err("ping-pong: %ld of %llu round trips left after 10 s\n",
+	/* Generous: only lost events count, the emulated test bed is slow. */
+	if (!wait_for_completion_timeout(&pingpong_done, 120 * HZ))
+		pr_err("ping-pong: %ld of %llu round trips left after 2 min\n",
 		       atomic_long_read(&rounds_left), rounds);
 	/* Stop the echo in any case so that nothing keeps running. */
 	atomic_long_set(&rounds_left, 0);
