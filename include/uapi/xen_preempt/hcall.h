@@ -9,6 +9,11 @@
  * (a negative result is reported as -1 with errno set to its magnitude).
  *
  * Opening the device requires CAP_SYS_ADMIN.
+ *
+ * From userspace, <xen/privcmd.h> as the kernel installs it includes
+ * <xen/interface/xen.h>, which the kernel does not install: provide its two
+ * types (domid_t, xen_pfn_t) as selftests/include/ does, or use Xen's
+ * public headers.
  */
 #ifndef _UAPI_XEN_PREEMPT_HCALL_H
 #define _UAPI_XEN_PREEMPT_HCALL_H
