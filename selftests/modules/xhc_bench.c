@@ -260,3 +260,4 @@ module_exit(xb_exit);
 
 MODULE_DESCRIPTION("Benchmark workloads: long memory_op hypercalls and trivial hypercalls, stock or through xen_hcall");
 MODULE_LICENSE("GPL");
+MODULE_INFO(test, "Y");
