@@ -49,7 +49,6 @@ static const struct file_operations xhc_dev_fops = {
 	.open = xhc_dev_open,
 	.unlocked_ioctl = xhc_dev_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
-	.llseek = no_llseek,
 };
 
 static struct miscdevice xhc_dev = {

@@ -17,6 +17,7 @@
 #include <xen/interface/xen.h>
 #include <xen/interface/memory.h>
 #include <xen/page.h>
+#include <xp_gfp.h>
 
 struct page_batch {
 	unsigned int nr;
@@ -74,8 +75,8 @@ static inline int page_batch_alloc(struct page_batch *b, unsigned int nr)
 	 */
 	while (b->pages && b->frames && b->nr < nr) {
 		page_batch_pause(true, 0);
-		got = alloc_pages_bulk_array(GFP_KERNEL, min(nr, b->nr + 1024),
-					     b->pages);
+		got = alloc_pages_bulk(GFP_KERNEL, min(nr, b->nr + 1024),
+				       b->pages);
 		if (got == b->nr)
 			break;
 		b->nr = got;

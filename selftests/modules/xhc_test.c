@@ -46,6 +46,7 @@
 #include <linux/uaccess.h>
 #include <asm/irq_regs.h>
 #include <xen_preempt/hcall.h>
+#include <xp_timer.h>
 
 #include "page_batch.h"
 
@@ -174,8 +175,8 @@ static void xt_tick_start(void *unused)
 {
 	struct hrtimer *timer = this_cpu_ptr(&xt_tick);
 
-	hrtimer_init(timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_PINNED_HARD);
-	timer->function = xt_tick_fn;
+	hrtimer_setup(timer, xt_tick_fn, CLOCK_MONOTONIC,
+		      HRTIMER_MODE_REL_PINNED_HARD);
 	hrtimer_start(timer, xt_tick_period, HRTIMER_MODE_REL_PINNED_HARD);
 }
 
@@ -445,7 +446,7 @@ static void xt_stop(void)
 	xt_affinity_task = NULL;
 	xt_atomic_task = NULL;
 	tasklet_kill(&xt_tasklet);
-	del_timer_sync(&xt_timer);
+	timer_delete_sync(&xt_timer);
 	xt_ticks_stop();
 	page_batch_free(&xt_atomic_batch);
 	kfree(xt_memops);
