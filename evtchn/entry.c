@@ -15,19 +15,25 @@
 #include <xen_preempt/hcall.h>
 
 #include "internal.h"
+#include "trace.h"
 
 irqreturn_t xup_entry(int irq, void *dev_id)
 {
 	struct pt_regs *regs = get_irq_regs();
+	bool events, resched = false;
 
 	xup_count(upcalls);
 	/* Xen may raise the vector again after the early EOI: not an error. */
-	if (xen_evtchn_do_upcall() == IRQ_NONE)
+	events = xen_evtchn_do_upcall() != IRQ_NONE;
+	if (!events)
 		xup_count(spurious);
 
 	if (xhc_irq_hit_preemptible_hcall(regs) &&
-	    xhc_resched_before_hcall(regs))
+	    xhc_resched_before_hcall(regs)) {
 		xup_count(resched_requested);
+		resched = true;
+	}
 
+	trace_xen_upcall_handled(irq, events, resched);
 	return IRQ_HANDLED;
 }

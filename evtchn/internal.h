@@ -47,7 +47,7 @@ irqreturn_t xup_entry(int irq, void *dev_id);
 /* register.c */
 int xup_register_init(void);
 void xup_register_exit(void);
-int xup_test_reregister(unsigned int cpu, int port);
+int xup_test_reregister(unsigned int cpu, int port, bool defer);
 void xup_log_registration(unsigned int cpu, u8 vector, u32 spiv);
 
 /* vcpu_info.c */

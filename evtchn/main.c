@@ -13,6 +13,9 @@
 
 #include "internal.h"
 
+#define CREATE_TRACE_POINTS
+#include "trace.h"
+
 DEFINE_PER_CPU(struct xup_cpu, xup_cpus);
 
 static int xup_check_platform(void)

@@ -31,7 +31,6 @@
 #include <linux/cpu.h>
 #include <linux/cpuhotplug.h>
 #include <linux/irqflags.h>
-#include <linux/syscore_ops.h>
 #include <linux/workqueue.h>
 #include <asm/apic.h>
 #include <asm/irq_vectors.h>
@@ -40,28 +39,49 @@
 #include <xen/interface/xen.h>
 #include <xen/xen-ops.h>
 #include <xen_preempt/hcall.h>
+#include <xp_syscore.h>
 
 #include "internal.h"
+#include "trace.h"
 
 /* Retry a deferred registration this often (jiffies). */
 #define XUP_RETRY_DELAY	1
 
 static enum cpuhp_state xup_hp_state;
 
-static int xup_set_vector(u8 vector)
+/* Test hook (debugfs "defer"): the next registration here sees SPIV off. */
+static DEFINE_PER_CPU(bool, xup_fake_lapic_off);
+
+/*
+ * Through the exported apic rather than apic_read(): in 6.12 and 7.2
+ * apic_read() is a static call that is not exported to modules.
+ */
+static u32 xup_read_spiv(void)
+{
+	return apic->read(APIC_SPIV);
+}
+
+/* SPIV: the APIC_SPIV value the registration is made under, for tracing. */
+static int xup_set_vector(u8 vector, u32 spiv)
 {
 	struct xen_hvm_evtchn_upcall_vector op = {
 		.vcpu = xen_vcpu_nr(smp_processor_id()),
 		.vector = vector,
 	};
+	int ret;
 
-	return xhc_hvm_op(HVMOP_set_evtchn_upcall_vector, &op);
+	ret = xhc_hvm_op(HVMOP_set_evtchn_upcall_vector, &op);
+	trace_xen_upcall_register(vector, spiv, ret);
+	return ret;
 }
 
 /* Whatever happened to Xen's edge, make a pending upcall run. */
 static void xup_recover_lost_edge(u8 vector)
 {
-	if (!READ_ONCE(xup_this_vcpu_info()->evtchn_upcall_pending))
+	u8 pending = READ_ONCE(xup_this_vcpu_info()->evtchn_upcall_pending);
+
+	trace_xen_upcall_lost_edge(vector, pending);
+	if (!pending)
 		return;
 	apic->send_IPI_self(vector);
 	xup_count(recoveries);
@@ -79,8 +99,13 @@ static void xup_register_ours(void)
 	if (!c->online)
 		return;
 
-	spiv = apic_read(APIC_SPIV);
+	spiv = xup_read_spiv();
+	if (unlikely(this_cpu_read(xup_fake_lapic_off))) {
+		this_cpu_write(xup_fake_lapic_off, false);
+		spiv &= ~APIC_SPIV_APIC_ENABLED;
+	}
 	if (!(spiv & APIC_SPIV_APIC_ENABLED)) {
+		trace_xen_upcall_defer(spiv);
 		c->deferrals++;
 		queue_delayed_work_on(cpu, system_highpri_wq, &c->retry,
 				      XUP_RETRY_DELAY);
@@ -93,7 +118,7 @@ static void xup_register_ours(void)
 		       cpu);
 		return;
 	}
-	ret = xup_set_vector(vector);
+	ret = xup_set_vector(vector, spiv);
 	if (ret) {
 		pr_err("CPU%u: HVMOP_set_evtchn_upcall_vector(%#x) failed: %d; keeping the kernel's vector\n",
 		       cpu, vector, ret);
@@ -114,7 +139,7 @@ static void xup_register_kernels(void)
 
 	if (c->vector == HYPERVISOR_CALLBACK_VECTOR)
 		return;
-	ret = xup_set_vector(HYPERVISOR_CALLBACK_VECTOR);
+	ret = xup_set_vector(HYPERVISOR_CALLBACK_VECTOR, xup_read_spiv());
 	if (ret) {
 		pr_err("CPU%u: cannot give back the kernel's upcall vector: %d\n",
 		       smp_processor_id(), ret);
@@ -169,19 +194,19 @@ static void xup_resume(void)
 					      &per_cpu(xup_cpus, cpu).retry, 0);
 }
 
-static struct syscore_ops xup_syscore_ops = {
-	.resume = xup_resume,
-};
+static struct xp_syscore xup_syscore;
 
 struct xup_reregister_args {
 	int port;
+	bool defer;
 };
 
 /*
  * Test hook (debugfs): switch this CPU to the kernel's vector and back to
  * ours with interrupts off, after making event channel @port pending, so
  * that the event is pending across the switch and only the pending check
- * can deliver it.
+ * can deliver it.  With @defer, the switch back is deferred as if the LAPIC
+ * were disabled, and made by the retry work.
  */
 static long xup_reregister_here(void *data)
 {
@@ -195,15 +220,16 @@ static long xup_reregister_here(void *data)
 		ret = xhc_event_channel_op(EVTCHNOP_send, &send);
 	if (!ret) {
 		xup_register_kernels();
+		this_cpu_write(xup_fake_lapic_off, args->defer);
 		xup_register_ours();
 	}
 	local_irq_restore(flags);
 	return ret;
 }
 
-int xup_test_reregister(unsigned int cpu, int port)
+int xup_test_reregister(unsigned int cpu, int port, bool defer)
 {
-	struct xup_reregister_args args = { .port = port };
+	struct xup_reregister_args args = { .port = port, .defer = defer };
 	int ret;
 
 	cpus_read_lock();
@@ -234,13 +260,13 @@ int xup_register_init(void)
 		return ret;
 	}
 	xup_hp_state = ret;
-	register_syscore_ops(&xup_syscore_ops);
+	xp_register_syscore(&xup_syscore, xup_resume);
 	return 0;
 }
 
 void xup_register_exit(void)
 {
-	unregister_syscore_ops(&xup_syscore_ops);
+	xp_unregister_syscore(&xup_syscore);
 	/* Runs the offline callback on every online CPU. */
 	cpuhp_remove_state(xup_hp_state);
 }

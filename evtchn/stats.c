@@ -7,9 +7,13 @@
  *   reregister     write "CPU [PORT]": switch CPU to the kernel's vector and
  *                  back with interrupts off, after making event channel PORT
  *                  pending (exercises the lost-edge recovery; for tests)
+ *   defer          write "CPU": the same switch, without an event, where the
+ *                  registration of our vector sees the LAPIC disabled once
+ *                  (exercises the deferral and its retry; for tests)
  */
 #include <linux/cpumask.h>
 #include <linux/debugfs.h>
+#include <linux/kstrtox.h>
 #include <linux/seq_file.h>
 #include <linux/spinlock.h>
 #include <linux/uaccess.h>
@@ -90,13 +94,33 @@ static ssize_t xup_reregister_write(struct file *file, const char __user *ubuf,
 	if (sscanf(buf, "%u %d", &cpu, &port) < 1 || cpu >= nr_cpu_ids)
 		return -EINVAL;
 
-	ret = xup_test_reregister(cpu, port);
+	ret = xup_test_reregister(cpu, port, false);
 	return ret ? ret : count;
 }
 
 static const struct file_operations xup_reregister_fops = {
 	.owner = THIS_MODULE,
 	.write = xup_reregister_write,
+};
+
+static ssize_t xup_defer_write(struct file *file, const char __user *ubuf,
+			       size_t count, loff_t *ppos)
+{
+	unsigned int cpu;
+	int ret;
+
+	ret = kstrtouint_from_user(ubuf, count, 10, &cpu);
+	if (ret)
+		return ret;
+	if (cpu >= nr_cpu_ids)
+		return -EINVAL;
+	ret = xup_test_reregister(cpu, -1, true);
+	return ret ? ret : count;
+}
+
+static const struct file_operations xup_defer_fops = {
+	.owner = THIS_MODULE,
+	.write = xup_defer_write,
 };
 
 void xup_stats_init(void)
@@ -107,6 +131,7 @@ void xup_stats_init(void)
 			    &xup_registrations_fops);
 	debugfs_create_file("reregister", 0200, xup_debugfs, NULL,
 			    &xup_reregister_fops);
+	debugfs_create_file("defer", 0200, xup_debugfs, NULL, &xup_defer_fops);
 }
 
 void xup_stats_exit(void)

@@ -28,7 +28,7 @@ static __always_inline long xhc_preemptible_call(xhc_site_fn site,
 	struct xhc_call call;
 	long ret;
 
-	xhc_call_begin(&call);
+	xhc_call_begin(&call, op, site == xhc_site_user);
 	ret = site(op, a1, a2, a3, a4, a5);
 	xhc_call_end(&call);
 	return ret;

@@ -7,6 +7,8 @@
 #include <linux/preempt.h>
 #include <linux/types.h>
 
+struct dentry;
+struct pt_regs;
 struct task_struct;
 
 /* site.S: the hypercall instruction sites and their reschedule stubs. */
@@ -16,7 +18,10 @@ long xhc_site_user(unsigned long op, unsigned long a1, unsigned long a2,
 		   unsigned long a3, unsigned long a4, unsigned long a5);
 extern const u8 xhc_site_kernel_insn[], xhc_site_kernel_resched[];
 extern const u8 xhc_site_user_insn[], xhc_site_user_resched[];
+extern const u8 xhc_site_borrowed_insn[], xhc_site_borrowed_resched[];
+extern const u8 xhc_site_borrowed_enter[], xhc_site_borrowed_return[];
 asmlinkage void xhc_resched_hcall(void);
+asmlinkage void xhc_resched_kernel_site(void);
 
 /*
  * One preemptible hypercall in progress.  It lives on the calling task's
@@ -28,15 +33,28 @@ struct xhc_call {
 	struct task_struct *task;
 	u64 start_ns;
 	int cpu;
+	/* For the trace events (trace.h): */
+	unsigned int op;	/* hypercall number */
+	bool user;		/* issued from the user site */
+	bool in_stub;		/* rescheduled by xhc_resched_hcall() */
 };
 
-void xhc_call_begin(struct xhc_call *call);
+void xhc_call_begin(struct xhc_call *call, unsigned int op, bool user);
 void xhc_call_end(struct xhc_call *call);
 int xhc_preempt_init(void);
 void xhc_preempt_exit(void);
 bool xhc_cpu_in_hcall(int cpu);
 const char *xhc_preempt_mode(void);
+bool xhc_irq_context_preemptible(struct pt_regs *regs);
 extern bool xhc_resched_enabled;
+
+/* kernel_site.c: the option for the kernel's own hypercall instruction. */
+extern atomic_t xhc_kernel_site_active;	/* decremented in site.S */
+int xhc_kernel_site_init(void);
+void xhc_kernel_site_exit(void);
+bool xhc_kernel_site_hit(struct pt_regs *regs);
+bool xhc_kernel_site_redirect(struct pt_regs *regs);
+void xhc_kernel_site_debugfs(struct dentry *dir);
 
 /* Per-CPU counters, shown in debugfs. */
 struct xhc_cpu_stats {

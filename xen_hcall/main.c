@@ -13,6 +13,9 @@
 
 #include "internal.h"
 
+#define CREATE_TRACE_POINTS
+#include "trace.h"
+
 /* What the alternatives patched into the site: 0f 01 d9 or 0f 01 c1. */
 const char *xhc_insn_name(void)
 {
@@ -34,6 +37,9 @@ static int __init xhc_init(void)
 		return -ENODEV;
 	}
 
+	ret = xhc_kernel_site_init();
+	if (ret)
+		return ret;
 	ret = xhc_preempt_init();
 	if (ret)
 		return ret;
@@ -55,6 +61,7 @@ err_device:
 
 static void __exit xhc_exit(void)
 {
+	xhc_kernel_site_exit();
 	xhc_device_exit();
 	xhc_stats_exit();
 	xhc_preempt_exit();

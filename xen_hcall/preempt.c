@@ -28,8 +28,23 @@
 #include <linux/timekeeping.h>
 #include <asm/ptrace.h>
 #include <xen_preempt/hcall.h>
+#include <xp_config.h>
 
 #include "internal.h"
+#include "trace.h"
+
+/*
+ * Preemption models (README, "Kernels and preemption models"): dynamic
+ * none/voluntary is what this module is for; under full, lazy and RT
+ * preemption the kernel already preempts at interrupt exit and the rule
+ * below leaves it to the kernel.  Kernels built without CONFIG_PREEMPTION
+ * (static none/voluntary) are refused: there a spinlock does not show in
+ * preempt_count(), so an interrupt cannot tell whether the task it
+ * interrupted may be rescheduled, and preempt_schedule() does not exist.
+ */
+#if !IS_ENABLED(CONFIG_PREEMPTION)
+#error "xen_hcall needs CONFIG_PREEMPTION: only preempt counting tells it a task may be rescheduled"
+#endif
 
 bool xhc_resched_enabled = true;
 module_param_named(resched, xhc_resched_enabled, bool, 0644);
@@ -54,13 +69,17 @@ static void xhc_flag_clear(struct xhc_call *call)
 
 static void xhc_sched_out(struct preempt_notifier *pn, struct task_struct *next)
 {
-	xhc_flag_clear(container_of(pn, struct xhc_call, notifier));
+	struct xhc_call *call = container_of(pn, struct xhc_call, notifier);
+
+	trace_xen_hcall_preempted(call, smp_processor_id());
+	xhc_flag_clear(call);
 }
 
 static void xhc_sched_in(struct preempt_notifier *pn, int cpu)
 {
 	struct xhc_call *call = container_of(pn, struct xhc_call, notifier);
 
+	trace_xen_hcall_resumed(call, call->cpu, cpu);
 	if (call->cpu != cpu) {
 		call->cpu = cpu;
 		xhc_count(migrations);
@@ -73,7 +92,7 @@ static struct preempt_ops xhc_preempt_ops = {
 	.sched_out = xhc_sched_out,
 };
 
-void xhc_call_begin(struct xhc_call *call)
+void xhc_call_begin(struct xhc_call *call, unsigned int op, bool user)
 {
 	/*
 	 * Only a task can be rescheduled; and a call nested in an interrupt
@@ -85,6 +104,9 @@ void xhc_call_begin(struct xhc_call *call)
 	}
 	call->task = current;
 	call->start_ns = ktime_get_ns();
+	call->op = op;
+	call->user = user;
+	call->in_stub = false;
 	preempt_notifier_init(&call->notifier, &xhc_preempt_ops);
 
 	preempt_disable();
@@ -131,9 +153,13 @@ static bool xhc_on_hcall_insn(unsigned long ip)
  * continue it when the instruction runs again), and the interrupted context
  * was preemptible: kernel mode, interrupts enabled, and a preempt count of
  * exactly the hardirq being handled (no spinlock, no preempt_disable(), no
- * softirq, no nested interrupt).  False under full preemption, where
- * interrupt exit reschedules by itself, and while rescheduling is turned off
+ * softirq, no nested interrupt).  False under full, lazy or RT preemption,
+ * where interrupt exit reschedules by itself, and while rescheduling is off
  * (module parameter ``resched``).
+ *
+ * With the module parameter ``kernel_site``, also true for an interrupt on
+ * the kernel's own hypercall instruction, under the same context rule
+ * (kernel_site.c).
  *
  * Every call also checks that this CPU's in-hypercall flag belongs to the
  * current task, and counts a violation in debugfs if it does not.
@@ -147,7 +173,7 @@ bool xhc_irq_hit_preemptible_hcall(struct pt_regs *regs)
 	struct xhc_call *call = this_cpu_read(xhc_active);
 
 	if (!call)
-		return false;
+		return xhc_kernel_site_hit(regs);
 	if (call->task != current) {
 		xhc_count(violations);
 		return false;
@@ -155,12 +181,22 @@ bool xhc_irq_hit_preemptible_hcall(struct pt_regs *regs)
 	if (!regs || user_mode(regs) || !xhc_on_hcall_insn(regs->ip))
 		return false;
 	xhc_count(continuations);
-
-	if (!(regs->flags & X86_EFLAGS_IF) || preempt_count() != HARDIRQ_OFFSET)
-		return false;
-	return READ_ONCE(xhc_resched_enabled) && !preempt_model_full();
+	return xhc_irq_context_preemptible(regs);
 }
 EXPORT_SYMBOL_GPL(xhc_irq_hit_preemptible_hcall);
+
+/*
+ * The context rule, for our hypercalls and the kernel's (kernel_site.c):
+ * interrupts were enabled, and the preempt count is exactly the hardirq
+ * being handled.  Called from the hardirq.
+ */
+bool xhc_irq_context_preemptible(struct pt_regs *regs)
+{
+	if (!(regs->flags & X86_EFLAGS_IF) || preempt_count() != HARDIRQ_OFFSET)
+		return false;
+	/* Full, lazy and RT preemption reschedule at interrupt exit themselves. */
+	return READ_ONCE(xhc_resched_enabled) && !preempt_model_preemptible();
+}
 
 /**
  * xhc_resched_before_hcall() - reschedule the interrupted task if needed
@@ -187,7 +223,7 @@ bool xhc_resched_before_hcall(struct pt_regs *regs)
 	else if (regs->ip == (unsigned long)xhc_site_user_insn)
 		regs->ip = (unsigned long)xhc_site_user_resched;
 	else
-		return false;
+		return xhc_kernel_site_redirect(regs);
 	xhc_count(resched_requested);
 	return true;
 }
@@ -221,13 +257,21 @@ asmlinkage void xhc_resched_hcall(void)
 	 * that the none/voluntary dynamic modes patch out: it reschedules
 	 * whenever need_resched() is set, like raw_irqentry_exit_cond_resched().
 	 */
+	call->in_stub = true;
 	preempt_schedule();
+	call->in_stub = false;
 	if (current->nivcsw != switches)
 		xhc_count(resched_done);
 }
 
 const char *xhc_preempt_mode(void)
 {
+	if (preempt_model_rt())
+		return "rt";
+#ifdef HAVE_PREEMPT_MODEL_LAZY
+	if (preempt_model_lazy())
+		return "lazy";
+#endif
 	if (preempt_model_full())
 		return "full";
 	if (preempt_model_voluntary())

@@ -21,6 +21,7 @@
  * layout and none of the sites starts with it, so unwinding from an
  * interrupt on the site stays reliable.
  */
+#include <linux/cfi_types.h>
 #include <linux/linkage.h>
 #include <linux/objtool.h>
 #include <asm/alternative.h>
@@ -36,7 +37,7 @@
  * around the instruction so that Xen can read them).
  */
 .macro XHC_SITE name:req, uaccess:req
-SYM_FUNC_START(\name)
+SYM_TYPED_FUNC_START(\name)
 	mov	%rdi, %rax
 	mov	%rsi, %rdi
 	mov	%rdx, %rsi
@@ -47,6 +48,7 @@ SYM_FUNC_START(\name)
 	ASM_STAC
 .endif
 SYM_INNER_LABEL(\name\()_insn, SYM_L_GLOBAL)
+	ANNOTATE_NOENDBR
 	ALTERNATIVE "vmcall", "vmmcall", X86_FEATURE_VMMCALL
 .if \uaccess
 	ASM_CLAC
@@ -54,13 +56,25 @@ SYM_INNER_LABEL(\name\()_insn, SYM_L_GLOBAL)
 	RET
 SYM_FUNC_END(\name)
 
+	XHC_RESCHED_STUB \name, xhc_resched_hcall, resched, jmp
+.endm
+
 /*
- * Entered only through an interrupt return redirected by
- * xhc_resched_before_hcall(), with the stack of \name at its hypercall
- * instruction.  Flags are saved too: they carry IF and, for a user site,
- * AC, which must not stay set while other tasks run.
+ * <name>_<stub>: entered only through an interrupt return redirected by
+ * xhc_resched_before_hcall(), with the stack of a function entry (as at
+ * <name>_insn).  Calls \fn to reschedule, then, by \tail:
+ *   jmp   continues the hypercall at <name>_insn;
+ *   call  (from the kernel's hypercall instruction) continues it by
+ *         calling <name>, then returns to the kernel's caller;
+ *   ret   (from right after the kernel's instruction) returns there.
+ * Flags are saved too: they carry IF and, for a user site or privcmd, AC,
+ * which must not stay set while other tasks run.  The call and ret forms
+ * count themselves out of xhc_kernel_site_active just before returning
+ * (only the flags change, which an asm() call may clobber), so that
+ * unloading can wait for the tasks inside.
  */
-SYM_CODE_START(\name\()_resched)
+.macro XHC_RESCHED_STUB name:req, fn:req, stub:req, tail:req
+SYM_CODE_START(\name\()_\stub)
 	UNWIND_HINT_FUNC
 	ANNOTATE_NOENDBR
 	pushf
@@ -74,7 +88,7 @@ SYM_CODE_START(\name\()_resched)
 	push	%r10
 	push	%r11
 	ASM_CLAC
-	call	xhc_resched_hcall
+	call	\fn
 	pop	%r11
 	pop	%r10
 	pop	%r9
@@ -85,10 +99,40 @@ SYM_CODE_START(\name\()_resched)
 	pop	%rdi
 	pop	%rax
 	popf
+.ifc \tail,jmp
 	jmp	\name\()_insn
-SYM_CODE_END(\name\()_resched)
+.else
+.ifc \tail,call
+	call	\name
+.endif
+	lock decl xhc_kernel_site_active(%rip)
+	RET
+.endif
+SYM_CODE_END(\name\()_\stub)
 .endm
 
 	.text
 XHC_SITE xhc_site_kernel, 0
 XHC_SITE xhc_site_user, 1
+
+/*
+ * Where a hypercall that an interrupt caught on the kernel's own hypercall
+ * instruction (kernel_site.c) continues after a reschedule.  The kernel's
+ * instruction is the first one of a function that returns right after it
+ * ("vmmcall; ret"), so calling the same instruction here with the same
+ * registers is the same as going back there, without an indirect jump:
+ * xhc_site_borrowed_enter does that.  An interrupt during a further
+ * continuation lands on xhc_site_borrowed_insn and goes through
+ * xhc_site_borrowed_resched.  An interrupt that Xen held back until the
+ * kernel's hypercall was over lands right after the instruction and goes
+ * through xhc_site_borrowed_return.
+ */
+SYM_FUNC_START(xhc_site_borrowed)
+SYM_INNER_LABEL(xhc_site_borrowed_insn, SYM_L_GLOBAL)
+	ANNOTATE_NOENDBR
+	ALTERNATIVE "vmcall", "vmmcall", X86_FEATURE_VMMCALL
+	RET
+SYM_FUNC_END(xhc_site_borrowed)
+	XHC_RESCHED_STUB xhc_site_borrowed, xhc_resched_kernel_site, enter, call
+	XHC_RESCHED_STUB xhc_site_borrowed, xhc_resched_kernel_site, resched, jmp
+	XHC_RESCHED_STUB xhc_site_borrowed, xhc_resched_kernel_site, return, ret

@@ -86,6 +86,7 @@ int xhc_stats_init(void)
 			    &xhc_xen_version_fops);
 	debugfs_create_file("config", 0400, xhc_debugfs, NULL,
 			    &xhc_config_fops);
+	xhc_kernel_site_debugfs(xhc_debugfs);
 	return 0;
 }
 

@@ -1,0 +1,204 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# The toolstack's long hypercalls in a PVH dom0 (xen_hcall kernel_site=1).
+#
+# Runs in dom0 itself (xoq run --pvh-dom0).  Creates and destroys a PVH
+# guest with xl, pinned to CPU0, while wakeup_latency, pinned to the same
+# CPU, measures how late its 1 ms sleeps wake up; once per configuration:
+#   stock   no module loaded (the kernel as it is booted)
+#   module  xen_hcall kernel_site=1 and xen_upcall loaded
+# and prints for each a line
+#   BENCH dom0 config=C create_ms=N destroy_ms=N max_us=N p99_us=N
+#     lockups=N mem_ok=0|1 ...
+# followed by the kernel_site counters (which hypercalls were interrupted,
+# by hypercall number and by memory_op/domctl/sysctl command).
+#
+# Checks, for each configuration: the guest is created and destroyed, its
+# memory comes back (xl info free_memory); for "module" also: no soft
+# lockup or other kernel complaint, the latency stays under
+# DOM0_MAX_LATENESS_MS, the module saw the kernel's hypercalls and never
+# counted a violation.
+#
+# Environment: XOQ_GUEST_CFG, XOQ_GUEST_NAME (from the test bed);
+# DOM0_CONFIGS (default "module"), DOM0_MAX_LATENESS_MS (default 500),
+# DOM0_GUEST_SECONDS (how long the guest runs, default 5); DOM0_TRACE=1
+# also lists the privcmd hypercalls that took longer than 100 ms (kprobe
+# events on privcmd_ioctl).
+
+. "$(dirname "$0")/lib.sh"
+
+CFG=${XOQ_GUEST_CFG:-}
+NAME=${XOQ_GUEST_NAME:-}
+CONFIGS=${DOM0_CONFIGS:-module}
+MAX_MS=${DOM0_MAX_LATENESS_MS:-500}
+CPU=0
+KS=$XP_HCALL_DEBUGFS/kernel_site
+
+xp_require_root
+grep -q control_d /proc/xen/capabilities 2>/dev/null ||
+	xp_skip "not dom0 (no control_d in /proc/xen/capabilities)"
+command -v xl >/dev/null || xp_skip "no xl: the toolstack is not installed"
+if [ -z "$NAME" ] || ! [ -r "$CFG" ]; then
+	xp_skip "no guest config (XOQ_GUEST_CFG, XOQ_GUEST_NAME): run in xoq run --pvh-dom0"
+fi
+[ -x "$XP_DIR/wakeup_latency" ] || xp_bail "wakeup_latency not found in $XP_DIR"
+
+free_mib() {
+	xl info | awk '$1 == "free_memory" { print $3 }'
+}
+
+modules_load() {
+	xp_unload_leftovers xen_upcall xen_hcall
+	insmod "$(xp_module_file xen_hcall)" kernel_site=1 || return 1
+	insmod "$(xp_module_file xen_upcall)" || { rmmod xen_hcall; return 1; }
+}
+
+# Time CPU0 was runnable but Xen ran something else (steal, in USER_HZ).
+steal_ms() {
+	awk -v c="cpu$CPU" '$1 == c { print $9 * 10 }' /proc/stat
+}
+
+TRACE=/sys/kernel/tracing
+HC_ARGS='op=+u0(%dx):u64 a1=+u8(%dx):u64'
+
+trace_start() {
+	[ "${DOM0_TRACE:-0}" = 1 ] && [ -w $TRACE/kprobe_events ] || return 0
+	# The command of a domctl/sysctl/memory_op, if nested user reads work.
+	echo "p:xp_hc privcmd_ioctl cmd=%si:x32 $HC_ARGS sub=+u0(+u8(%dx)):u32" >>$TRACE/kprobe_events 2>/dev/null ||
+		echo "p:xp_hc privcmd_ioctl cmd=%si:x32 $HC_ARGS" >>$TRACE/kprobe_events
+	# shellcheck disable=SC2016 # $retval is the tracer's
+	echo 'r:xp_hcr privcmd_ioctl ret=$retval:s64' >>$TRACE/kprobe_events
+	echo 1 >$TRACE/events/kprobes/enable
+	: >$TRACE/trace
+}
+
+# Prints "# privcmd: T0_MS pid P op N ... took MS ms" for each ioctl over
+# 100 ms, then removes the events.
+trace_stop() {
+	[ -e $TRACE/events/kprobes/xp_hc ] || return 0
+	echo 0 >$TRACE/events/kprobes/enable
+	awk '/ xp_hc: / { split($1, t, "-"); pid = t[length(t)]; ts = $4 + 0
+			start[pid] = ts; line = ""
+			for (i = 7; i <= NF; i++) line = line " " $i
+			what[pid] = line }
+		/ xp_hcr: / { split($1, t, "-"); pid = t[length(t)]; ts = $4 + 0
+			if (pid in start && ts - start[pid] > 0.1)
+				printf "# %s privcmd: at %d ms pid %s%s took %d ms\n", cfg, start[pid] * 1000, pid, what[pid], (ts - start[pid]) * 1000
+			delete start[pid] }' cfg="$1" $TRACE/trace
+	echo >$TRACE/kprobe_events
+}
+
+# Guest triple faults Xen has logged: a Linux guest does not triple fault
+# by itself (its double-fault handler would oops first), the emulator does.
+triple_faults() {
+	xl dmesg | grep -c 'd[1-9][0-9]*v[0-9]* Triple fault'
+}
+
+# Waits up to 60 s for Xen's free memory to be back at $1 MiB (Xen hands
+# a dying domain's memory back while relinquishing its pages); prints it.
+wait_free() {
+	i=0
+	f=$(free_mib)
+	while [ "${f:-0}" -lt "$1" ] && [ $i -lt 60 ]; do
+		sleep 1
+		i=$((i + 1))
+		f=$(free_mib)
+	done
+	echo "$f"
+}
+
+ms_now() {
+	awk '{ printf "%d\n", $1 * 1000 }' /proc/uptime
+}
+
+# One create/destroy cycle under configuration $1; returns 3, with no
+# check made, if the guest died of the test bed's flake.
+cycle() {
+	config=$1
+	if [ "$config" = module ]; then
+		modules_load || { xp_fail "$config: load xen_hcall kernel_site=1 and xen_upcall"; return; }
+	fi
+	xp_kmsg_mark
+	trace_start
+	free0=$(free_mib)
+	steal0=$(steal_ms)
+	"$XP_DIR/wakeup_latency" -c $CPU -s 100 3600 >/tmp/dom0-lat &
+	lat_pid=$!
+	sleep 1
+
+	faults0=$(triple_faults)
+	t0=$(ms_now)
+	taskset -c $CPU xl create -q "$CFG" >/tmp/dom0-xl 2>&1
+	created=$?
+	t1=$(ms_now)
+	xl list "$NAME" >/dev/null 2>&1
+	listed=$?
+	sleep "${DOM0_GUEST_SECONDS:-5}"
+	t2=$(ms_now)
+	taskset -c $CPU xl destroy "$NAME" >>/tmp/dom0-xl 2>&1
+	destroyed=$?
+	t3=$(ms_now)
+	if [ "$created$listed$destroyed" != 000 ] &&
+		[ "$(triple_faults)" -gt "$faults0" ]; then
+		# The guest died by itself, of the test bed's known QEMU flake
+		# (tools/xoq/README.md); xl's own daemon destroyed it.
+		wait_free "$free0" >/dev/null
+		kill -TERM $lat_pid
+		wait $lat_pid
+		trace_stop "$config:"
+		[ "$config" = module ] && rmmod xen_upcall xen_hcall
+		return 3
+	fi
+
+	free1=$(wait_free "$free0")
+	sleep 1
+	kill -TERM $lat_pid
+	wait $lat_pid
+	lat=$(tail -n 1 /tmp/dom0-lat)
+	trace_stop "$config:"
+	steal=$(($(steal_ms) - steal0))
+	# When the stalls were, against the xl steps (ms since boot).
+	xp_info "$config: xl create $t0..$t1, destroy $t2..$t3 ms; CPU$CPU stolen by Xen: $steal ms"
+	grep '^stall' /tmp/dom0-lat | sed "s/^/# $config: /"
+	lockups=$(xp_dmesg_since_mark | grep -c 'soft lockup')
+	mem_ok=0
+	[ "${free1:-0}" -ge "$free0" ] && mem_ok=1
+
+	# shellcheck disable=SC2086 # "samples N max_us N p99_us N median_us N"
+	set -- $lat
+	max_us=$4
+	echo "BENCH dom0 config=$config preempt=$PREEMPT create_ms=$((t1 - t0)) destroy_ms=$((t3 - t2)) max_us=$max_us p99_us=$6 median_us=$8 samples=$2 lockups=$lockups free_before=$free0 free_after=$free1 mem_ok=$mem_ok steal_ms=$steal"
+	sed 's/^/# xl: /' /tmp/dom0-xl
+
+	xp_check "$config: xl create of a PVH guest" [ "$created$listed" = 00 ]
+	xp_check "$config: xl destroy" [ "$destroyed" = 0 ]
+	xp_check "$config: the guest's memory is back (free $free0 -> $free1 MiB)" [ "$mem_ok" = 1 ]
+	if [ "$config" = module ]; then
+		sed 's/^/# kernel_site: /' "$KS"
+		xp_check_dmesg_clean
+		xp_check_num "$config: max wake-up lateness of a task on CPU$CPU, ms" \
+			"$((max_us / 1000))" -lt "$MAX_MS"
+		# Per-CPU lines: cpu hits after resched_requested resched_done.
+		hits=$(awk '$1 ~ /^[0-9]+$/ { s += $2 + $3 } END { print s + 0 }' "$KS")
+		done=$(awk '$1 ~ /^[0-9]+$/ { s += $5 } END { print s + 0 }' "$KS")
+		xp_check_num "$config: interrupts on or right after the kernel's hypercall instruction" "$hits" -gt 0
+		xp_check_num "$config: tasks rescheduled there" "$done" -gt 0
+		xp_check_num "$config: flag invariant violations" "$(cat "$XP_HCALL_DEBUGFS/violations")" -eq 0
+		rmmod xen_upcall xen_hcall || xp_fail "$config: unload the modules"
+	else
+		xp_info "$config: $lockups soft lockups"
+	fi
+	return 0
+}
+
+PREEMPT=$(sed -n 's/.*(\([a-z]*\)).*/\1/p' /sys/kernel/debug/sched/preempt 2>/dev/null)
+xp_info "dom0: $(uname -r), $(xp_online_cpus) vCPUs, preemption ${PREEMPT:-unknown}; guest: $(grep -E '^(memory|vcpus)' "$CFG" | tr '\n' ' ')"
+for c in $CONFIGS; do
+	for attempt in 1 2 3; do
+		cycle "$c"
+		[ $? = 3 ] || break
+		xp_info "$c: the guest triple faulted by itself (the test bed's QEMU flake, see xl dmesg): cycle $attempt repeated"
+	done
+done
+xp_exit

@@ -1,0 +1,365 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Opt-in (module parameter kernel_site): treat an interrupt that lands on
+ * the kernel's own hypercall instruction like one that lands on a
+ * preemptible hypercall of this module.
+ *
+ * The kernel's hypercalls (HYPERVISOR_*(), privcmd's ioctls, so the
+ * toolstack's domctls and memory_ops) all call the xen_hypercall static
+ * call, whose target on HVM/PVH is xen_hypercall_amd or xen_hypercall_intel:
+ * "vmmcall; ret" or "vmcall; ret".  The target is read at load from the
+ * static call's exported trampoline ("jmp <target>") and must start with
+ * the same instruction as this module's sites.
+ *
+ * Xen continues a long hypercall by leaving RIP on the instruction, so an
+ * interrupt during a continuation sees regs->ip on it; an interrupt that
+ * Xen held back during a hypercall it did not continue sees regs->ip right
+ * after it.  When the context is preemptible by the same rule as for our
+ * own hypercalls (kernel mode, IF set, nothing but this hardirq in the
+ * preempt count), the interrupt may return into a stub of site.S that
+ * reschedules and then either runs the instruction again from our copy,
+ * xhc_site_borrowed, where Xen continues the hypercall
+ * (xhc_site_borrowed_enter, and xhc_site_borrowed_resched on the copy), or
+ * returns to the kernel's caller (xhc_site_borrowed_return).
+ *
+ * This is only sound on a kernel built for preemption (CONFIG_PREEMPTION:
+ * PREEMPT_DYNAMIC, e.g. in voluntary mode, or PREEMPT, RT): there all code
+ * is written to be preempted wherever the preempt count is zero and
+ * interrupts are on, and booting it with preempt=full would preempt at this
+ * very point.  Elsewhere the preempt count does not show spinlocks or RCU
+ * read-side sections; the module does not build there at all (preempt.c).
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/atomic.h>
+#include <linux/debugfs.h>
+#include <linux/delay.h>
+#include <linux/kallsyms.h>
+#include <linux/moduleparam.h>
+#include <linux/percpu.h>
+#include <linux/preempt.h>
+#include <linux/rcupdate.h>
+#include <linux/sched.h>
+#include <linux/seq_file.h>
+#include <linux/static_call.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+#include <asm/ptrace.h>
+#include <asm/xen/hypercall.h>
+#include <xen/interface/xen.h>
+
+#include "internal.h"
+
+static bool xhc_kernel_site_param;
+module_param_named(kernel_site, xhc_kernel_site_param, bool, 0444);
+MODULE_PARM_DESC(kernel_site,
+		 "Also reschedule tasks at the kernel's own hypercall instruction (privcmd, toolstack), where preempt=full would; read at load (default N)");
+
+/* The kernel's hypercall instruction, or 0 while the option is off. */
+static unsigned long xhc_kernel_insn __read_mostly;
+
+/*
+ * Tasks sent from the kernel's instruction, or from right after it, into
+ * xhc_site_borrowed_enter or _return that have not yet left (site.S counts
+ * them out): they run or sleep in this module's text.
+ */
+atomic_t xhc_kernel_site_active = ATOMIC_INIT(0);
+
+/* vmcall and vmmcall are 3 bytes long. */
+#define XHC_INSN_LEN	3
+
+/* Sub-operations are counted for these hypercalls (see xhc_count_op()). */
+enum { XHC_SUB_MEMORY, XHC_SUB_DOMCTL, XHC_SUB_SYSCTL, XHC_SUBS };
+#define XHC_OPS		64
+#define XHC_SUB_OPS	128
+
+struct xhc_kernel_site_stats {
+	u64 hits;		/* interrupts on the kernel's instruction */
+	u64 after;		/* interrupts right after it (held back by Xen) */
+	u64 resched_requested;	/* of those, redirected to reschedule */
+	u64 resched_done;	/* reschedules that switched task */
+	u64 op[XHC_OPS];	/* hits by hypercall number */
+	u64 sub[XHC_SUBS][XHC_SUB_OPS];	/* hits by sub-operation */
+};
+
+static DEFINE_PER_CPU(struct xhc_kernel_site_stats, xhc_ks_stats);
+#define xhc_ks_count(field)	this_cpu_inc(xhc_ks_stats.field)
+
+/*
+ * The xen_hypercall static call, through which HYPERVISOR_*() go, came with
+ * the fix for XSA-466 (2024; backported to stable kernels), which also
+ * introduced __ADDRESSABLE_xen_hypercall.  Its trampoline is exported (for
+ * modules such as privcmd); before that change the kernel called into the
+ * hypercall page instead, which this option does not handle.
+ */
+#ifdef __ADDRESSABLE_xen_hypercall
+static unsigned long xhc_hypercall_trampoline(void)
+{
+	return (unsigned long)STATIC_CALL_TRAMP_ADDR(xen_hypercall);
+}
+#else
+static unsigned long xhc_hypercall_trampoline(void)
+{
+	return 0;
+}
+#endif
+
+/* The target of a static call trampoline: "jmp rel32" or "jmp rel8". */
+static unsigned long xhc_trampoline_target(unsigned long tramp)
+{
+	const u8 *insn = (const u8 *)tramp;
+	s32 rel32;
+
+	if (insn[0] == 0xeb)
+		return tramp + 2 + (s8)insn[1];
+	if (insn[0] != 0xe9)
+		return 0;
+	memcpy(&rel32, insn + 1, sizeof(rel32));
+	return tramp + 5 + rel32;
+}
+
+/*
+ * The instruction must be ours ("vmmcall" or "vmcall", as the alternatives
+ * chose) at the very start of the function, followed by a return ("ret" or
+ * "jmp __x86_return_thunk"): then the stack at the instruction is that of
+ * a function entry, which is what xhc_site_borrowed relies on.
+ */
+static int xhc_check_kernel_insn(unsigned long addr)
+{
+	const u8 *insn = (const u8 *)addr;
+	char sym[KSYM_SYMBOL_LEN];
+
+	sprint_symbol(sym, addr);
+	if (memcmp(insn, xhc_site_borrowed_insn, XHC_INSN_LEN) ||
+	    (insn[XHC_INSN_LEN] != 0xc3 && insn[XHC_INSN_LEN] != 0xe9)) {
+		pr_err("kernel_site: the xen_hypercall static call points to %s (%*ph), not to \"%s; ret\"\n",
+		       sym, 4, insn, xhc_insn_name());
+		return -ENODEV;
+	}
+	if (!strstr(sym, "+0x0/")) {
+		pr_err("kernel_site: the hypercall instruction %s is not at the start of its function\n",
+		       sym);
+		return -ENODEV;
+	}
+	pr_info("kernel_site: continuations of the kernel's hypercalls at %s may be rescheduled\n",
+		sym);
+	return 0;
+}
+
+int xhc_kernel_site_init(void)
+{
+	unsigned long tramp, insn;
+
+	if (!xhc_kernel_site_param)
+		return 0;
+	tramp = xhc_hypercall_trampoline();
+	if (!tramp) {
+		pr_err("kernel_site=1 refused: this kernel has no xen_hypercall static call (it calls the hypercall page)\n");
+		return -ENODEV;
+	}
+	insn = xhc_trampoline_target(tramp);
+	if (!insn) {
+		pr_err("kernel_site=1 refused: unexpected xen_hypercall trampoline %*ph\n",
+		       5, (const u8 *)tramp);
+		return -ENODEV;
+	}
+	if (xhc_check_kernel_insn(insn))
+		return -ENODEV;
+	WRITE_ONCE(xhc_kernel_insn, insn);
+	return 0;
+}
+
+/*
+ * Sub-operation of a hypercall for the statistics: memory_op's command is
+ * in the low bits of its first argument (the rest is Xen's continuation
+ * progress); domctl and sysctl start with their command, in the caller's
+ * memory (the toolstack's, through privcmd).
+ */
+static void xhc_count_op(struct pt_regs *regs)
+{
+	unsigned long op = regs->ax;
+	int sub = -1;
+	u32 cmd = 0;
+
+	if (op >= XHC_OPS)
+		return;
+	xhc_ks_count(op[op]);
+	switch (op) {
+	case __HYPERVISOR_memory_op:
+		sub = XHC_SUB_MEMORY;
+		cmd = regs->di & 0x3f;	/* MEMOP_CMD_MASK */
+		break;
+	case __HYPERVISOR_domctl:
+		sub = XHC_SUB_DOMCTL;
+		break;
+	case __HYPERVISOR_sysctl:
+		sub = XHC_SUB_SYSCTL;
+		break;
+	}
+	if (sub == XHC_SUB_DOMCTL || sub == XHC_SUB_SYSCTL) {
+		if (copy_from_user_nofault(&cmd, (const void __user *)regs->di,
+					   sizeof(cmd)))
+			return;
+	}
+	if (sub >= 0 && cmd < XHC_SUB_OPS)
+		xhc_ks_count(sub[sub][cmd]);
+}
+
+/*
+ * Where an interrupt may reschedule a task in the kernel's hypercall: on
+ * its instruction (Xen continues the hypercall there, or it has not run
+ * yet), on our copy of it (xhc_site_borrowed_insn, the same after a first
+ * reschedule), or on the return right after it: an interrupt that became
+ * pending while Xen ran a hypercall without continuing it is delivered
+ * there, at its end, which is where preempt=full would preempt.
+ */
+enum xhc_kernel_point { XHC_NOT_KERNEL, XHC_KERNEL_INSN, XHC_KERNEL_AFTER };
+
+static enum xhc_kernel_point xhc_kernel_point(unsigned long ip)
+{
+	unsigned long insn = READ_ONCE(xhc_kernel_insn);
+
+	if (!insn)
+		return XHC_NOT_KERNEL;
+	if (ip == insn || ip == (unsigned long)xhc_site_borrowed_insn)
+		return XHC_KERNEL_INSN;
+	if (ip == insn + XHC_INSN_LEN)
+		return XHC_KERNEL_AFTER;
+	return XHC_NOT_KERNEL;
+}
+
+/*
+ * The kernel-site part of xhc_irq_hit_preemptible_hcall(), for an
+ * interrupt on a CPU where none of our own preemptible hypercalls runs.
+ */
+bool xhc_kernel_site_hit(struct pt_regs *regs)
+{
+	if (!regs || user_mode(regs))
+		return false;
+	switch (xhc_kernel_point(regs->ip)) {
+	case XHC_KERNEL_INSN:
+		xhc_ks_count(hits);
+		xhc_count_op(regs);
+		break;
+	case XHC_KERNEL_AFTER:
+		xhc_ks_count(after);
+		break;
+	default:
+		return false;
+	}
+	return xhc_irq_context_preemptible(regs);
+}
+
+/* The kernel-site part of xhc_resched_before_hcall(). */
+bool xhc_kernel_site_redirect(struct pt_regs *regs)
+{
+	enum xhc_kernel_point point = xhc_kernel_point(regs->ip);
+
+	if (point == XHC_NOT_KERNEL)
+		return false;
+	if (regs->ip == (unsigned long)xhc_site_borrowed_insn) {
+		/* Already inside xhc_site_borrowed_enter, and counted. */
+		regs->ip = (unsigned long)xhc_site_borrowed_resched;
+	} else {
+		atomic_inc(&xhc_kernel_site_active);
+		regs->ip = point == XHC_KERNEL_AFTER ?
+			   (unsigned long)xhc_site_borrowed_return :
+			   (unsigned long)xhc_site_borrowed_enter;
+	}
+	xhc_ks_count(resched_requested);
+	return true;
+}
+
+/*
+ * Called by xhc_site_borrowed_resched, in the interrupted task, with the
+ * registers of the continued hypercall saved on its stack.  The kernel's
+ * hypercall has no flag of ours to check: what is checked again is the
+ * context, where a mistake would mean sleeping in atomic context.
+ */
+asmlinkage void xhc_resched_kernel_site(void)
+{
+	unsigned long switches = current->nivcsw;
+
+	if (unlikely(preempt_count() || irqs_disabled())) {
+		xhc_count(violations);
+		return;
+	}
+	/* As in xhc_resched_hcall(): the function, not the static call. */
+	preempt_schedule();
+	if (current->nivcsw != switches)
+		xhc_ks_count(resched_done);
+}
+
+/*
+ * At unload, after xen_upcall (which depends on this module) is gone, so
+ * nothing sends tasks here any more: wait for those inside to leave, then
+ * for a voluntary context switch of every task, as tracing does for its
+ * trampolines, so that none is left on the instructions after the count.
+ */
+void xhc_kernel_site_exit(void)
+{
+	if (!READ_ONCE(xhc_kernel_insn))
+		return;
+	WRITE_ONCE(xhc_kernel_insn, 0);
+	while (atomic_read(&xhc_kernel_site_active))
+		msleep(20);
+	synchronize_rcu_tasks();
+}
+
+static const char *const xhc_sub_names[XHC_SUBS] = {
+	[XHC_SUB_MEMORY] = "memory_op",
+	[XHC_SUB_DOMCTL] = "domctl",
+	[XHC_SUB_SYSCTL] = "sysctl",
+};
+
+/*
+ * debugfs xen_hcall/kernel_site: the instruction, the tasks inside our
+ * stubs, then per CPU the interrupts on the instruction and right after
+ * it, reschedules requested and done, then "op N hits" and "<name> CMD
+ * hits" lines summed over the CPUs, for the hypercalls that were hit on
+ * the instruction.
+ */
+static int xhc_kernel_site_show(struct seq_file *m, void *v)
+{
+	unsigned long insn = READ_ONCE(xhc_kernel_insn);
+	int cpu, i, j;
+	u64 sum;
+
+	if (insn)
+		seq_printf(m, "site %pS\n", (void *)insn);
+	else
+		seq_puts(m, "site off\n");
+	seq_printf(m, "active %d\n", atomic_read(&xhc_kernel_site_active));
+	seq_puts(m, "cpu hits after resched_requested resched_done\n");
+	for_each_possible_cpu(cpu) {
+		const struct xhc_kernel_site_stats *s = per_cpu_ptr(&xhc_ks_stats, cpu);
+
+		seq_printf(m, "%d %llu %llu %llu %llu\n", cpu, READ_ONCE(s->hits),
+			   READ_ONCE(s->after), READ_ONCE(s->resched_requested),
+			   READ_ONCE(s->resched_done));
+	}
+	for (i = 0; i < XHC_OPS; i++) {
+		sum = 0;
+		for_each_possible_cpu(cpu)
+			sum += READ_ONCE(per_cpu_ptr(&xhc_ks_stats, cpu)->op[i]);
+		if (sum)
+			seq_printf(m, "op %d %llu\n", i, sum);
+	}
+	for (i = 0; i < XHC_SUBS; i++) {
+		for (j = 0; j < XHC_SUB_OPS; j++) {
+			sum = 0;
+			for_each_possible_cpu(cpu)
+				sum += READ_ONCE(per_cpu_ptr(&xhc_ks_stats, cpu)->sub[i][j]);
+			if (sum)
+				seq_printf(m, "%s %d %llu\n", xhc_sub_names[i], j, sum);
+		}
+	}
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(xhc_kernel_site);
+
+void xhc_kernel_site_debugfs(struct dentry *dir)
+{
+	debugfs_create_file("kernel_site", 0400, dir, NULL,
+			    &xhc_kernel_site_fops);
+}
