@@ -6,8 +6,11 @@
  *   samples N max_us N p99_us N median_us N
  * It runs as an ordinary (SCHED_OTHER) task on purpose: it stands for the
  * rest of the system that a long hypercall keeps off the CPU.
+ * With -s MS, it first prints one line per wake-up later than MS ms,
+ *   stall at_ms N late_ms N
+ * (at_ms: CLOCK_MONOTONIC when it woke up), to tell when the stalls were.
  *
- * usage: wakeup_latency [-c CPU] [-p PERIOD_US] SECONDS
+ * usage: wakeup_latency [-c CPU] [-p PERIOD_US] [-s MS] SECONDS
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -48,17 +51,20 @@ static int cmp_ll(const void *a, const void *b)
 
 int main(int argc, char **argv)
 {
-	long long period = 1000000, end, next, late, *lat;
-	size_t n = 0, cap;
+	long long period = 1000000, end, next, late, *lat, stall = 0;
+	long long stall_at[64], stall_ns[64];
+	size_t n = 0, cap, nstalls = 0, i;
 	struct timespec now, wake;
 	int cpu = -1, opt;
 	cpu_set_t set;
 
-	while ((opt = getopt(argc, argv, "c:p:")) != -1) {
+	while ((opt = getopt(argc, argv, "c:p:s:")) != -1) {
 		if (opt == 'c')
 			cpu = atoi(optarg);
 		else if (opt == 'p')
 			period = atoll(optarg) * 1000;
+		else if (opt == 's')
+			stall = atoll(optarg) * 1000000;
 		else
 			goto usage;
 	}
@@ -93,6 +99,11 @@ int main(int argc, char **argv)
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		late = ts_ns(&now) - next;
 		lat[n++] = late > 0 ? late : 0;
+		if (stall && late > stall &&
+		    nstalls < sizeof(stall_at) / sizeof(stall_at[0])) {
+			stall_at[nstalls] = ts_ns(&now);
+			stall_ns[nstalls++] = late;
+		}
 		/* After a stall, the next deadline is one period from now. */
 		next += period;
 		if (next < ts_ns(&now))
@@ -103,6 +114,9 @@ int main(int argc, char **argv)
 		printf("samples 0 max_us 0 p99_us 0 median_us 0\n");
 		return 1;
 	}
+	for (i = 0; i < nstalls; i++)
+		printf("stall at_ms %lld late_ms %lld\n", stall_at[i] / 1000000,
+		       stall_ns[i] / 1000000);
 	qsort(lat, n, sizeof(*lat), cmp_ll);
 	printf("samples %zu max_us %lld p99_us %lld median_us %lld\n", n,
 	       lat[n - 1] / 1000, lat[n * 99 / 100] / 1000, lat[n / 2] / 1000);
@@ -110,6 +124,7 @@ int main(int argc, char **argv)
 	return 0;
 
 usage:
-	fprintf(stderr, "usage: %s [-c CPU] [-p PERIOD_US] SECONDS\n", argv[0]);
+	fprintf(stderr, "usage: %s [-c CPU] [-p PERIOD_US] [-s MS] SECONDS\n",
+		argv[0]);
 	return 2;
 }

@@ -67,6 +67,14 @@ done
 
 say READY
 
+# xoq run --pvh-dom0: the payload runs here, in dom0, instead of a guest.
+if [ -r /xoq/dom0-payload.sh ]; then
+	# shellcheck source=tools/xoq/dom0-payload.sh
+	. /xoq/dom0-payload.sh
+	say DONE
+	off
+fi
+
 if [ "${INTERACTIVE:-0}" = 1 ]; then
 	# The guest console is attached to ours (which is QEMU's stdio).
 	xl create -c /xoq/guest.cfg || say "ERROR xl create"
@@ -84,12 +92,53 @@ sentinel=$!
 tail -n +1 -F --pid="$sentinel" "$log" 2>/dev/null | sed -u 's/\r$//; s/^/G| /' &
 streamer=$!
 
+# A guest line containing XOQ-SAVE-RESTORE-REQUEST asks for `xl save` of
+# the guest to a file in our tmpfs and `xl restore` from it; the guest goes
+# on where it was (its suspend/resume tests).  The file holds the guest's
+# memory in ours: refused when it would not fit.  On a failure the guest is
+# destroyed, so that the run ends with the ERROR line.
+save_restore() {
+	file=/tmp/guest.save
+	need=$(xl list "$GUEST_NAME" | awk 'NR == 2 { print $3 }')
+	avail=$(awk '$1 == "MemAvailable:" { print int($2 / 1024) }' /proc/meminfo)
+	# Room for xl and the restore besides the file.
+	if [ "${need:-0}" -ge $((avail - 256)) ]; then
+		say "ERROR save-restore: the guest's ${need:-?} MiB do not fit in dom0's ${avail} MiB available (use less guest memory)"
+		return 1
+	fi
+	t0=$(date +%s)
+	xl -v save "$GUEST_NAME" "$file" >/tmp/save.log 2>&1 || {
+		sed 's/^/xl save: /' /tmp/save.log | tail -n 40
+		say "ERROR xl save: $(tail -n 1 /tmp/save.log)"
+		return 1
+	}
+	t1=$(date +%s)
+	say "SAVE-RESTORE saved $(($(stat -c %s "$file") >> 20)) MiB in $((t1 - t0))s"
+	xl -v restore "$file" >/tmp/save.log 2>&1 || {
+		sed 's/^/xl restore: /' /tmp/save.log | tail -n 40
+		say "ERROR xl restore: $(tail -n 1 /tmp/save.log)"
+		return 1
+	}
+	rm -f "$file"
+	say "SAVE-RESTORE restored in $(($(date +%s) - t1))s"
+}
+
 start=$(date +%s)
+saves=0
 while xl list "$GUEST_NAME" >/dev/null 2>&1; do
 	if [ $(($(date +%s) - start)) -ge "$GUEST_TIMEOUT" ]; then
 		say "TIMEOUT guest ${GUEST_TIMEOUT}s"
 		xl destroy "$GUEST_NAME"
 		break
+	fi
+	requests=$(grep -c XOQ-SAVE-RESTORE-REQUEST "$log" 2>/dev/null)
+	if [ "${requests:-0}" -gt "$saves" ]; then
+		saves=$((saves + 1))
+		if ! save_restore; then
+			xl destroy "$GUEST_NAME" 2>/dev/null
+			break
+		fi
+		continue
 	fi
 	sleep 1
 done

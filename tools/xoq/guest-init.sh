@@ -29,6 +29,14 @@ set -a
 . /etc/xoq.conf
 set +a
 
+# An HVM guest's console reaches nobody: its output goes to Xen's debug port
+# instead, through a FIFO so that the payload still writes to a file.
+if [ "${XOQ_GUEST_TYPE:-}" = hvm ]; then
+	mkfifo /tmp/.console
+	debugcon </tmp/.console &
+	exec >/tmp/.console 2>&1
+fi
+
 run_payload() {
 	cd /payload || return 127
 	if [ -x ./run ]; then

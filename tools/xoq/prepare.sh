@@ -18,6 +18,35 @@ apt_update() {
 	msg "prepare: apt lists updated ($(since "$t0")s)"
 }
 
+# apt_update for Debian release $1, the host's or another one (suite_apt).
+SUITES_UPDATED=" "
+
+suite_update() {
+	local suite=$1 dir=$CACHE_ROOT/apt/$1 t0 out
+	if [ "$suite" = "$(host_suite)" ]; then
+		apt_update
+		return
+	fi
+	[[ $SUITES_UPDATED != *" $suite "* ]] || return 0
+	is_root || die "apt lists for $suite are missing or stale and apt-get update needs root"
+	t0=$(date +%s)
+	mkdir -p "$dir/lists/partial" "$dir/cache/archives/partial"
+	suite_sources "$suite" >"$dir/sources.list"
+	suite_apt "$suite"
+	out=$(apt-get "${APT_OPTS[@]}" "${SUITE_APT[@]}" update 2>&1) ||
+		{ echo "$out" >&2; die "apt-get update for $suite failed"; }
+	SUITES_UPDATED+="$suite "
+	msg "prepare: apt lists for $suite updated ($(since "$t0")s)"
+}
+
+# apt_update for every release the test bed takes packages from.
+update_used_suites() {
+	local suite
+	for suite in $(printf '%s\n' "$(host_suite)" "$(dom0_suite)" "$(guest_suite)" | sort -u); do
+		suite_update "$suite"
+	done
+}
+
 ensure_host_packages() {
 	local t0 pkgs out
 	read -ra pkgs <<<"$(host_packages "$1")"
@@ -30,43 +59,64 @@ ensure_host_packages() {
 	msg "prepare: host packages installed ($(since "$t0")s)"
 }
 
-# Sets XEN_VER LINUX_PKG LINUX_VER CACHE_KEY for kernel $KVER.
-# The kernel package is the unsigned image if it exists (vmlinuz + modules
-# are all we need), else the signed one.
-resolve_versions() {
-	local pkg ver
-	XEN_VER="" LINUX_PKG="" LINUX_VER=""
+# "package version" of kernel $2's image in release $1: the unsigned image
+# if it exists (vmlinuz + modules are all we need), else the signed one.
+kernel_pkg() {
+	local pkg ver found=""
 	while read -r pkg ver; do
 		case $pkg in
-		"$XEN_HV_PKG") XEN_VER=$ver ;;
-		"linux-image-$KVER-unsigned") LINUX_PKG=$pkg LINUX_VER=$ver ;;
-		"linux-image-$KVER") [ -n "$LINUX_PKG" ] || LINUX_PKG=$pkg LINUX_VER=$ver ;;
+		"linux-image-$2-unsigned") found="$pkg $ver" ;;
+		"linux-image-$2") [ -n "$found" ] || found="$pkg $ver" ;;
 		esac
-	done < <(pkg_candidates "$XEN_HV_PKG" "linux-image-$KVER-unsigned" "linux-image-$KVER")
-	if [ -z "$XEN_VER" ] || [ -z "$LINUX_VER" ]; then
-		LINUX_PKG=${LINUX_PKG:-linux-image-$KVER}
-		return 1
-	fi
-	# An epoch's ':' has no business in a file name.
-	CACHE_KEY="xen-${XEN_VER//:/_}_linux-${KVER}_${LINUX_VER//:/_}_$(dom0_hash)"
+	done < <(pkg_candidates "$1" "linux-image-$2-unsigned" "linux-image-$2")
+	echo "${found:-linux-image-$2}"
 }
 
-# Sets KVER, XEN_VER, LINUX_PKG, LINUX_VER, CACHE_KEY and CACHE_DIR; builds
-# the image if it is not cached yet.
-prepare_main() {
-	KVER=$(resolve_kver)
-	if [ -z "$KVER" ] && is_root; then
-		apt_update
-		KVER=$(resolve_kver)
+# Sets XEN_VER, LINUX_PKG and LINUX_VER (dom0's kernel $DOM0_KVER),
+# GUEST_PKG and GUEST_VER (the guest's kernel $KVER), CACHE_KEY (the dom0
+# image) and GUEST_KEY (the guest kernel, when it is not dom0's).
+resolve_versions() {
+	XEN_VER=$(pkg_candidates "$(dom0_suite)" "$XEN_HV_PKG" | awk '{ print $2 }')
+	read -r LINUX_PKG LINUX_VER < <(kernel_pkg "$(host_suite)" "$DOM0_KVER")
+	GUEST_PKG=$LINUX_PKG GUEST_VER=$LINUX_VER GUEST_KEY=""
+	if [ "$KVER" != "$DOM0_KVER" ]; then
+		read -r GUEST_PKG GUEST_VER < <(kernel_pkg "$(guest_suite)" "$KVER")
+		GUEST_KEY="linux-${KVER}_${GUEST_VER//:/_}"
 	fi
-	[ -n "$KVER" ] || die "cannot find the kernel ABI (apt-cache depends linux-image-amd64); run 'xoq prepare' as root or set XOQ_KVER"
-	ensure_host_packages "$KVER"
-	if ! resolve_versions; then
-		apt_update
-		resolve_versions || die "apt knows no $XEN_HV_PKG or $LINUX_PKG"
-	fi
+	[ -n "$XEN_VER" ] && [ -n "$LINUX_VER" ] && [ -n "$GUEST_VER" ] || return 1
+	# An epoch's ':' has no business in a file name.
+	CACHE_KEY="xen-${XEN_VER//:/_}_linux-${DOM0_KVER}_${LINUX_VER//:/_}_$(dom0_hash)"
+}
+
+set_dirs() {
 	CACHE_DIR=$CACHE_ROOT/$CACHE_KEY
-	[ -f "$CACHE_DIR/ok" ] && return
+	GUEST_DIR=$CACHE_DIR
+	[ -z "$GUEST_KEY" ] || GUEST_DIR=$CACHE_ROOT/$GUEST_KEY
+}
+
+missing_what() {
+	echo "apt knows no $XEN_HV_PKG ($(dom0_suite)), $LINUX_PKG ($(host_suite)) or $GUEST_PKG ($(guest_suite))"
+}
+
+# Sets KVER, DOM0_KVER, the versions of resolve_versions, CACHE_DIR (the
+# dom0 image) and GUEST_DIR (where the guest's vmlinuz is); builds what is
+# not cached yet.
+prepare_main() {
+	resolve_kver
+	if { [ -z "$KVER" ] || [ -z "$DOM0_KVER" ]; } && is_root; then
+		update_used_suites
+		resolve_kver
+	fi
+	if [ -z "$KVER" ] || [ -z "$DOM0_KVER" ]; then
+		die "cannot find the kernel ABI (apt-cache depends linux-image-amd64); run 'xoq prepare' as root or set XOQ_KVER"
+	fi
+	ensure_host_packages "$DOM0_KVER"
+	if ! resolve_versions; then
+		update_used_suites
+		resolve_versions || die "$(missing_what)"
+	fi
+	set_dirs
+	[ -f "$CACHE_DIR/ok" ] && [ -f "$GUEST_DIR/ok" ] && return
 
 	is_root || die "the test-bed image is not built yet and building it needs root: run 'xoq prepare' as root"
 	mkdir -p "$CACHE_ROOT"
@@ -78,11 +128,14 @@ prepare_main() {
 	fi
 	# A cold build asks the mirror for the newest versions first: stale
 	# lists name .debs the mirror may no longer have.
-	apt_update
-	resolve_versions || die "apt knows no $XEN_HV_PKG or $LINUX_PKG"
-	CACHE_DIR=$CACHE_ROOT/$CACHE_KEY
+	update_used_suites
+	resolve_versions || die "$(missing_what)"
+	set_dirs
 	if [ ! -f "$CACHE_DIR/ok" ]; then
 		build_image
+	fi
+	if [ ! -f "$GUEST_DIR/ok" ]; then
+		build_guest_kernel
 	fi
 	exec {lockfd}>&-
 }
@@ -154,13 +207,16 @@ deb_path() {
 	return 1
 }
 
+# download_debs SUITE PKG=VER...
 download_debs() {
 	local spec pkg ver
+	suite_apt "$1"
+	shift
 	mkdir -p "$CACHE_ROOT/debs"
 	for spec in "$@"; do
 		pkg=${spec%%=*} ver=${spec#*=}
 		deb_path "$pkg" "$ver" >/dev/null && continue
-		(cd "$CACHE_ROOT/debs" && apt-get "${APT_OPTS[@]}" download "$pkg=$ver")
+		(cd "$CACHE_ROOT/debs" && apt-get "${APT_OPTS[@]}" "${SUITE_APT[@]}" download "$pkg=$ver")
 		deb_path "$pkg" "$ver" >/dev/null
 	done
 }
@@ -175,17 +231,24 @@ extract_xen() {
 	rm -rf "$x"
 }
 
+# extract_linux PKG VER KVER: vmlinuz, and the modules in linux/.
 extract_linux() {
-	dpkg-deb -x "$(deb_path "$LINUX_PKG" "$LINUX_VER")" "$TMP_DIR/linux"
-	cp "$TMP_DIR/linux/boot/vmlinuz-$KVER" "$TMP_DIR/vmlinuz"
+	dpkg-deb -x "$(deb_path "$1" "$2")" "$TMP_DIR/linux"
+	# Debian 13 on ships the modules in /usr/lib/modules.
+	if [ -d "$TMP_DIR/linux/usr/lib/modules" ]; then
+		mkdir -p "$TMP_DIR/linux/lib"
+		mv "$TMP_DIR/linux/usr/lib/modules" "$TMP_DIR/linux/lib/"
+	fi
+	cp "$TMP_DIR/linux/boot/vmlinuz-$3" "$TMP_DIR/vmlinuz"
 	# The package ships no modules.dep; modprobe needs one.
-	depmod -b "$TMP_DIR/linux" "$KVER"
+	depmod -b "$TMP_DIR/linux" "$3"
 }
 
 run_debootstrap() {
-	local mirror=${XOQ_MIRROR:-http://deb.debian.org/debian}
+	local mirror=${XOQ_MIRROR:-http://deb.debian.org/debian} extra
+	extra=$(echo "$DOM0_EXTRA" | tr ' ' ,)
 	mkdir -p "$CACHE_ROOT/debootstrap"
-	debootstrap --variant=minbase --include="$XEN_UTILS_PKG,kmod,busybox" \
+	debootstrap --variant=minbase --include="$XEN_UTILS_PKG,kmod,busybox${extra:+,$extra}" \
 		--cache-dir="$CACHE_ROOT/debootstrap" "$(dom0_suite)" "$TMP_DIR/root" "$mirror"
 }
 
@@ -200,7 +263,7 @@ align_xen_utils() {
 	done < <(chroot "$root" dpkg-query -W -f '${Package} ${Version} ${source:Package}\n')
 	[ ${#specs[@]} -gt 0 ] || return 0
 	echo "upgrading in dom0 root: ${specs[*]}"
-	download_debs "${specs[@]}"
+	download_debs "$(dom0_suite)" "${specs[@]}"
 	mkdir -p "$root/tmp/xoq-debs"
 	for pkg in "${specs[@]}"; do
 		cp "$(deb_path "${pkg%%=*}" "$XEN_VER")" "$root/tmp/xoq-debs/"
@@ -215,22 +278,22 @@ align_xen_utils() {
 
 install_dom0_modules() {
 	local root=$TMP_DIR/root tree=$TMP_DIR/linux m ko
-	local dst=$root/lib/modules/$KVER
+	local dst=$root/lib/modules/$DOM0_KVER
 	rm -rf "$root/lib/modules"
 	mkdir -p "$dst"
-	cp "$tree/lib/modules/$KVER"/modules.{order,builtin,builtin.modinfo} "$dst/"
+	cp "$tree/lib/modules/$DOM0_KVER"/modules.{order,builtin,builtin.modinfo} "$dst/"
 	for m in $DOM0_MODULES; do
 		# "builtin NAME" lines need nothing; "insmod PATH" lines name files.
-		modprobe -d "$tree" -S "$KVER" --show-depends "$m" | awk '$1 == "insmod" { print $2 }' |
+		modprobe -d "$tree" -S "$DOM0_KVER" --show-depends "$m" | awk '$1 == "insmod" { print $2 }' |
 			while read -r ko; do
 				mkdir -p "$root$(dirname "${ko#"$tree"}")"
 				cp "$ko" "$root${ko#"$tree"}"
 			done
 	done
-	depmod -b "$root" "$KVER"
+	depmod -b "$root" "$DOM0_KVER"
 	# Every listed module must now resolve inside the dom0 root.
 	for m in $DOM0_MODULES; do
-		modprobe -d "$root" -S "$KVER" --show-depends "$m" >/dev/null
+		modprobe -d "$root" -S "$DOM0_KVER" --show-depends "$m" >/dev/null
 	done
 }
 
@@ -253,12 +316,13 @@ pack_dom0() {
 
 write_info() {
 	cat >"$TMP_DIR/versions" <<-EOF
-		kver=$KVER
+		kver=$DOM0_KVER
 		xen_pkg=$XEN_HV_PKG
 		xen_ver=$XEN_VER
 		linux_pkg=$LINUX_PKG
 		linux_ver=$LINUX_VER
 		suite=$(dom0_suite)
+		extra=$DOM0_EXTRA
 		dom0_hash=$(dom0_hash)
 		built=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 	EOF
@@ -266,36 +330,55 @@ write_info() {
 	chroot "$TMP_DIR/root" dpkg-query -W -f '${Package} ${Version}\n' >"$TMP_DIR/dom0-packages"
 }
 
-build_image() {
+# begin_build KEY: a temporary directory TMP_DIR that commit_build renames
+# to CACHE_ROOT/KEY; a failure in between reports and cleans up.
+begin_build() {
 	PREPARE_T0=$(date +%s)
-	TMP_DIR=$CACHE_ROOT/.tmp-$CACHE_KEY.$$
+	TMP_DIR=$CACHE_ROOT/.tmp-$1.$$
 	BUILD_LOG=$TMP_DIR/build.log
 	FAILED_LOG=$CACHE_ROOT/prepare-failed.log
 	remove_tree "$TMP_DIR"
 	mkdir -p "$TMP_DIR"
-	msg "prepare: building $CACHE_KEY"
+	msg "prepare: building $1"
 	trap build_cleanup EXIT
 	trap 'exit 130' INT TERM
-	step "downloaded $XEN_HV_PKG $LINUX_PKG" \
-		download_debs "$XEN_HV_PKG=$XEN_VER" "$LINUX_PKG=$LINUX_VER"
+}
+
+# Keep the kernel's module tree (depmod'ed) for anyone who needs a Debian
+# module in a guest, mark the build complete and move it into place.
+commit_build() {
+	mkdir -p "$TMP_DIR/modules/lib"
+	mv "$TMP_DIR/linux/lib/modules" "$TMP_DIR/modules/lib/"
+	remove_tree "$TMP_DIR/linux"
+	touch "$TMP_DIR/ok"
+	# Atomic: readers see either no cache dir or a complete one.
+	mv -T "$TMP_DIR" "$1"
+	trap - EXIT INT TERM
+	rm -f "$FAILED_LOG"
+	msg "prepare: done in $(since "$PREPARE_T0")s: $1"
+}
+
+# A guest kernel other than dom0's: vmlinuz and modules only.
+build_guest_kernel() {
+	begin_build "$GUEST_KEY"
+	step "downloaded $GUEST_PKG" download_debs "$(guest_suite)" "$GUEST_PKG=$GUEST_VER"
+	step "extracted guest vmlinuz and modules" extract_linux "$GUEST_PKG" "$GUEST_VER" "$KVER"
+	commit_build "$GUEST_DIR"
+}
+
+build_image() {
+	begin_build "$CACHE_KEY"
+	step "downloaded $XEN_HV_PKG" download_debs "$(dom0_suite)" "$XEN_HV_PKG=$XEN_VER"
+	step "downloaded $LINUX_PKG" download_debs "$(host_suite)" "$LINUX_PKG=$LINUX_VER"
 	step "extracted xen.bin" extract_xen
-	step "extracted vmlinuz and modules" extract_linux
+	step "extracted vmlinuz and modules" extract_linux "$LINUX_PKG" "$LINUX_VER" "$DOM0_KVER"
 	step "debootstrapped dom0 root" run_debootstrap
 	step "aligned xen-utils with the hypervisor" align_xen_utils
 	step "installed dom0 modules" install_dom0_modules
 	step "stripped dom0 root" strip_root
 	step "wrote versions" write_info
 	step "packed dom0 initramfs" pack_dom0
-	# Keep the kernel's module tree (depmod'ed) for anyone who needs a Debian
-	# module in a guest; drop the unpacked dom0 root, the cpio has it.
-	mkdir -p "$TMP_DIR/modules/lib"
-	mv "$TMP_DIR/linux/lib/modules" "$TMP_DIR/modules/lib/"
-	remove_tree "$TMP_DIR/linux"
+	# The cpio has the dom0 root.
 	remove_tree "$TMP_DIR/root"
-	touch "$TMP_DIR/ok"
-	# Atomic: readers see either no cache dir or a complete one.
-	mv -T "$TMP_DIR" "$CACHE_DIR"
-	trap - EXIT INT TERM
-	rm -f "$FAILED_LOG"
-	msg "prepare: done in $(since "$PREPARE_T0")s: $CACHE_DIR"
+	commit_build "$CACHE_DIR"
 }
