@@ -8,12 +8,14 @@ KVER ?= $(shell uname -r)
 KDIR ?= /lib/modules/$(KVER)/build
 XOQ := $(CURDIR)/tools/xoq/xoq
 
-# Forwarded to the test bed by `make check`.
+# Forwarded to the test bed by `make check` (see tools/check).
 TESTS ?=
 GUEST_KERNEL ?=
-export TESTS GUEST_KERNEL
+GUEST_TYPE ?=
+XEN ?=
+export TESTS GUEST_KERNEL GUEST_TYPE XEN
 
-.PHONY: all modules clean install check shell bench demo lint dkms-test
+.PHONY: all modules clean install check stress shell bench bench-dom0 demo lint dkms-test matrix
 
 all: modules
 
@@ -33,6 +35,17 @@ clean:
 check:
 	@tools/check
 
+# The long variants of the reliability tests, in the test bed: 200
+# load/unload cycles, 100 hotplug cycles of every non-boot vCPU (4 vCPUs),
+# 60 s of flag-invariant stress per preemption mode, the device fuzz, the
+# refused loads and save/restore.  TESTS narrows it down as for check.
+STRESS_TESTS := hcall_fuzz load_bad_env upcall_load_cycles \
+		upcall_hotplug_load upcall_save_restore hcall_invariants
+stress:
+	@TESTS="$(or $(TESTS),$(STRESS_TESTS))" LOAD_CYCLES=200 \
+		HOTPLUG_CYCLES=100 HCALL_STRESS_SECONDS=60 TEST_TIMEOUT=2400 \
+		tools/check
+
 # A Xen guest with the modules and selftests in /payload, for a person.
 shell:
 	tools/check --interactive
@@ -41,6 +54,11 @@ shell:
 # modules, in one run; prints a table and a RESULT line.
 bench:
 	tools/bench
+
+# The toolstack in a PVH dom0: xl create/destroy of a 1 GiB guest on the
+# stock kernel (voluntary, preempt=full) and with kernel_site=1.
+bench-dom0:
+	tools/bench-dom0
 
 # The short form: the stall on the stock kernel and its absence with the
 # modules, in a few minutes.
@@ -55,3 +73,9 @@ lint:
 # bed's kernel; needs root.
 dkms-test:
 	tools/dkms-test
+
+# Build with W=1 against every supported kernel (Debian 12's 6.1 in three
+# flavours, Debian 13's 6.12, Debian unstable's 7.2): one line per kernel.
+# The build environments are prepared once by tools/kenv (as root).
+matrix:
+	tools/matrix

@@ -11,7 +11,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
 #include <linux/capability.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,7 +25,6 @@
 
 #include "hcall_lib.h"
 
-#define NOBODY		65534
 #define KERNEL_ADDR	0xffffffff81000000ULL
 
 static int fd;
@@ -154,25 +152,6 @@ static void test_xen_errors(void)
 	expect_hcall_errno("unassigned hypercall 63", 63, 0, 0, XT_XEN_ENOSYS);
 }
 
-/* Credentials of an unprivileged user: uid/gid 65534, no capabilities. */
-static int become_nobody(void)
-{
-	struct __user_cap_header_struct hdr = {
-		.version = _LINUX_CAPABILITY_VERSION_3,
-	};
-	struct __user_cap_data_struct data[2];
-
-	if (setgroups(0, NULL) || setgid(NOBODY) || setuid(NOBODY))
-		return -errno;
-	if (syscall(SYS_capget, &hdr, data))
-		return -errno;
-	/* setuid() away from root clears them; check rather than trust. */
-	if (data[0].effective || data[1].effective || data[0].permitted ||
-	    data[1].permitted)
-		return -EPERM;
-	return 0;
-}
-
 /* Root, but without CAP_SYS_ADMIN. */
 static int drop_sys_admin(void)
 {
@@ -247,8 +226,8 @@ static void test_unprivileged(void)
 		  "%s is a root-only character device (mode %o, uid %u)",
 		  XEN_HCALL_DEVICE, st.st_mode & 0777, st.st_uid);
 
-	expect_open_errno("open as uid 65534", XEN_HCALL_DEVICE, become_nobody,
-			  EACCES);
+	expect_open_errno("open as uid 65534", XEN_HCALL_DEVICE,
+			  xt_become_nobody, EACCES);
 
 	/*
 	 * With file permissions out of the way (a mode 0666 node for the same
@@ -260,7 +239,7 @@ static void test_unprivileged(void)
 	if (mknod(node, S_IFCHR | 0666, st.st_rdev) || chmod(node, 0666))
 		xt_bail("mknod %s: %s", node, strerror(errno));
 	expect_open_errno("open of a mode 0666 node as uid 65534", node,
-			  become_nobody, EPERM);
+			  xt_become_nobody, EPERM);
 	expect_open_errno("open as root without CAP_SYS_ADMIN",
 			  XEN_HCALL_DEVICE, drop_sys_admin, EPERM);
 	unlink(node);

@@ -2,6 +2,8 @@
 /* Helpers shared by the C selftests of xen_hcall (see hcall_lib.h). */
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
+#include <linux/capability.h>
 #include <libgen.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -103,6 +105,28 @@ void xt_require_xen(void)
 	}
 	if (strcmp(type, "xen\n"))
 		xt_skip("not a Xen guest (/sys/hypervisor/type is not \"xen\")");
+}
+
+/*
+ * Credentials of an unprivileged user: uid/gid 65534, no capabilities.
+ * Returns 0 or a negative errno.
+ */
+int xt_become_nobody(void)
+{
+	struct __user_cap_header_struct hdr = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+	struct __user_cap_data_struct data[2];
+
+	if (setgroups(0, NULL) || setgid(XT_NOBODY) || setuid(XT_NOBODY))
+		return -errno;
+	if (syscall(SYS_capget, &hdr, data))
+		return -errno;
+	/* setuid() away from root clears them; check rather than trust. */
+	if (data[0].effective || data[1].effective || data[0].permitted ||
+	    data[1].permitted)
+		return -EPERM;
+	return 0;
 }
 
 int xt_online_cpus(void)

@@ -38,6 +38,10 @@ noreturn void xt_finish(void);
 
 void xt_require_root(void);
 void xt_require_xen(void);
+
+/* The unprivileged user of the test bed (and of Debian): nobody/nogroup. */
+#define XT_NOBODY	65534
+int xt_become_nobody(void);
 int xt_online_cpus(void);
 
 int xt_open_device(bool load);

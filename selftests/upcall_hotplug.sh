@@ -23,54 +23,29 @@ xp_kmsg_mark
 xp_load_upcall
 
 regs_before=$(xp_upcall_stat registrations $CPU)
-log=/sys/kernel/debug/xen_upcall/registrations
-seq_before=$(awk 'END { print $1 + 1 }' "$log")
+seq_before=$(xp_registrations_next)
 
 # End B of the loopback pair belongs on CPU $CPU; after each online it is
 # moved back there, so that every batch crosses CPU $CPU's new registration.
-# Batches run between the transitions, not across them: an event that is
-# in flight to a CPU while it goes offline can be lost by the kernel's event
-# core even without xen_upcall (seen on this test bed with the stock
-# kernel), which is not what this test is about.
-irq_b=$(awk -F: '/xup_test-b/ { gsub(/ /, "", $1); print $1 }' /proc/interrupts)
+irq_b=$(xp_pingpong_irq_b)
 [ -n "$irq_b" ] || xp_bail "no IRQ for xup_test-b in /proc/interrupts"
 
-failed_cycles=0
-lossy=0
 i=0
 while [ $i -lt "$CYCLES" ]; do
 	i=$((i + 1))
-	echo 0 >"$online" || failed_cycles=$((failed_cycles + 1))
-	echo 1 >"$online" || failed_cycles=$((failed_cycles + 1))
-	echo $CPU >/proc/irq/"$irq_b"/smp_affinity_list ||
-		failed_cycles=$((failed_cycles + 1))
-	vec=$(xp_upcall_stat vector $CPU)
-	if [ "$vec" = 0xf3 ]; then
-		# A registration may be deferred for a moment; never skipped.
-		sleep 0.2
-		vec=$(xp_upcall_stat vector $CPU)
-	fi
-	[ "$vec" != 0xf3 ] || failed_cycles=$((failed_cycles + 1))
-	echo 200 >"$XP_PINGPONG"
-	# rounds N sent N received N ns_per_round N
-	# shellcheck disable=SC2046 # split the "name value" pairs
-	set -- $(cat "$XP_PINGPONG")
-	if [ "$4" != 400 ] || [ "$6" != 400 ]; then
-		lossy=$((lossy + 1))
-		xp_info "cycle $i: $*"
-	fi
+	xp_hotplug_cycle $CPU "$irq_b"
 done
 
 xp_check_num "offline/online cycles that failed or left CPU $CPU on the kernel's vector" \
-	"$failed_cycles" -eq 0
+	"$xp_hp_failed" -eq 0
 regs=$(($(xp_upcall_stat registrations $CPU) - regs_before))
 xp_check_num "registrations of CPU $CPU during $CYCLES cycles" "$regs" -ge "$CYCLES"
 
 # Every registration, as recorded by the module, with the LAPIC enabled.
-bad=$(awk -v s="$seq_before" 'NR > 1 && $1 >= s && and($4 + 0, 256) == 0' "$log" | wc -l)
-xp_check_num "registrations with APIC_SPIV bit 8 (LAPIC enabled) clear" "$bad" -eq 0
+xp_check_num "registrations with APIC_SPIV bit 8 (LAPIC enabled) clear" \
+	"$(xp_registrations_unsafe "$seq_before")" -eq 0
 xp_check_num "cycles whose 200 round trips through CPU $CPU lost events" \
-	"$lossy" -eq 0
+	"$xp_hp_lossy" -eq 0
 
 xp_check_pingpong 2000 "after the cycles"
 rmmod xup_test
