@@ -15,6 +15,8 @@ ROUNDS=$3
 CPU=0
 DBG=/sys/kernel/debug
 NCPUS=$(grep -c ^processor /proc/cpuinfo)
+# Throughput pairs per round.
+TPUT_PAIRS=3
 
 insmod ./xhc_bench.ko || exit 1
 v=/sys/hypervisor/version
@@ -49,6 +51,12 @@ memop() {
 		$DBG/xhc_bench/memop
 }
 
+# Time Xen ran something else on CPU's vCPU (steal), in ms: a stall that
+# is steal was not caused by the guest's own hypercall.
+steal_ms() {
+	awk -v c="cpu$CPU" '$1 == c { print $9 * 10 }' /proc/stat
+}
+
 # One latency run: the sleeper on CPU competes with one memop round.
 latency_run() {
 	config=$1 size=$2 round=$3
@@ -56,6 +64,7 @@ latency_run() {
 	mark="bench mark $config $size $round $$"
 	echo "$mark" >/dev/kmsg
 	resched0=$(hcall_stat resched_done)
+	steal0=$(steal_ms)
 	./wakeup_latency -c $CPU 600 >/tmp/lat &
 	lat_pid=$!
 	sleep 1
@@ -64,15 +73,18 @@ latency_run() {
 	kill -TERM $lat_pid
 	wait $lat_pid
 	resched=$(($(hcall_stat resched_done) - resched0))
+	steal=$(($(steal_ms) - steal0))
 	[ "$config" = module ] && modules_unload
-	echo "BENCH latency config=$config vcpus=$NCPUS size=$size round=$round $(cat /tmp/lat) $m resched $resched warnings $(warnings_since "$mark")"
+	echo "BENCH latency config=$config vcpus=$NCPUS size=$size round=$round $(cat /tmp/lat) $m resched $resched steal_ms $steal warnings $(warnings_since "$mark")"
 }
 
 # Throughput: the same round with nothing competing.
 throughput_run() {
-	config=$1 size=$2 round=$3
+	config=$1 size=$2 round=$3 pair=$4
 	[ "$config" = module ] && modules_load
-	echo "BENCH throughput config=$config vcpus=$NCPUS size=$size round=$round $(memop "$config" "$size")"
+	resched0=$(hcall_stat resched_done)
+	m=$(memop "$config" "$size")
+	echo "BENCH throughput config=$config vcpus=$NCPUS size=$size round=$round pair=$pair $m resched $(($(hcall_stat resched_done) - resched0))"
 	[ "$config" = module ] && modules_unload
 }
 
@@ -83,8 +95,17 @@ while [ $round -le "$ROUNDS" ]; do
 			latency_run "$config" "$size" "$round"
 		done
 	done
-	for config in $CONFIGS; do
-		throughput_run "$config" 256 "$round"
+	# Throughput in pairs, the order swapped from pair to pair, so that
+	# each module run has a stock run next to it (bench/report compares
+	# them pair by pair).
+	pair=1
+	while [ $pair -le $TPUT_PAIRS ]; do
+		order=$CONFIGS
+		[ $(((round + pair) % 2)) = 1 ] && order=$(echo "$CONFIGS" | awk '{ for (i = NF; i > 0; i--) printf "%s ", $i }')
+		for config in $order; do
+			throughput_run "$config" 256 "$round" "$pair"
+		done
+		pair=$((pair + 1))
 	done
 	round=$((round + 1))
 done
@@ -109,7 +130,7 @@ case " $CONFIGS " in
 	rmmod xup_test
 	i=0
 	while [ $i -lt 5 ]; do
-		echo 20000 >$DBG/xhc_bench/version
+		echo 40000 >$DBG/xhc_bench/version
 		echo "BENCH wrapper vcpus=$NCPUS $(cat $DBG/xhc_bench/version)"
 		i=$((i + 1))
 	done

@@ -11,17 +11,22 @@
  *            CPU gives MIB of memory to Xen and has Xen populate it again,
  *            one hypercall each, ROUNDS times; read: one line per round,
  *            "round R decrease_ns N populate_ns N pages N released N back N bad N"
- *   version  write "CALLS": XENVER_version through both paths, alternating
- *            blocks of 1000; read: "stock_ns N module_ns N calls N"
+ *   version  write "CALLS": XENVER_version through both paths, in rounds of
+ *            four blocks of 25 calls (ABBA); read: "stock_ns N module_ns N
+ *            calls N rounds N median_ratio_permille N block N
+ *            stock_p10_ns N module_p10_ns N"
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/completion.h>
 #include <linux/debugfs.h>
 #include <linux/kthread.h>
+#include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/seq_file.h>
+#include <linux/sort.h>
+#include <linux/static_call.h>
 #include <linux/uaccess.h>
 #include <asm/xen/hypercall.h>
 #include <xen/interface/version.h>
@@ -30,7 +35,7 @@
 #include "page_batch.h"
 
 #define XB_MAX_ROUNDS	64
-#define XB_BLOCK	1000
+#define XB_BLOCK	25
 
 struct xb_memop_job {
 	bool module;
@@ -43,7 +48,9 @@ struct xb_memop_job {
 
 static DEFINE_MUTEX(xb_lock);
 static struct xb_memop_job xb_job;
-static u64 xb_version_ns[2], xb_version_calls;
+static u64 xb_version_ns[2], xb_version_calls, xb_version_rounds;
+static u32 xb_version_median;	/* permille */
+static u32 xb_version_p10[2];	/* ns per block */
 static struct dentry *xb_debugfs;
 
 static int xb_stock_memop(unsigned int cmd, void *arg)
@@ -152,53 +159,105 @@ static int xb_memop_show(struct seq_file *m, void *v)
 	return 0;
 }
 
-static int xb_stock_version(int cmd, void *arg)
+static long xb_no_hypercall(unsigned int op, unsigned long a1,
+			    unsigned long a2, unsigned long a3,
+			    unsigned long a4, unsigned long a5)
 {
-	return HYPERVISOR_xen_version(cmd, arg);
-}
-
-static xb_hypercall_fn xb_xhc_hypercall;
-
-static int xb_module_version(int cmd, void *arg)
-{
-	return xb_xhc_hypercall(__HYPERVISOR_xen_version, cmd,
-				(unsigned long)arg, 0, 0, 0);
+	return -ENOENT;
 }
 
 /*
- * Alternating blocks in ABBA order, so that both paths see the same machine
- * and neither always runs first.  The module
- * path makes one more indirect call (through symbol_get()) than a module
- * linked against xen_hcall would: the comparison is, if anything, unfair
- * to it.
+ * xhc_hypercall() through a static call: patched to a direct call once
+ * xen_hcall is found, as in a module linked against it, so that the
+ * comparison with the kernel's own (static) call is like for like.
+ */
+DEFINE_STATIC_CALL(xb_xhc_hypercall, xb_no_hypercall);
+
+/* One block of calls through one path; returns the nanoseconds it took. */
+static u64 xb_version_block(bool module)
+{
+	u64 t = ktime_get_ns();
+	int i;
+
+	for (i = 0; i < XB_BLOCK; i++) {
+		if (module)
+			static_call(xb_xhc_hypercall)(__HYPERVISOR_xen_version,
+						      XENVER_version, 0, 0, 0,
+						      0);
+		else
+			HYPERVISOR_xen_version(XENVER_version, NULL);
+	}
+	return ktime_get_ns() - t;
+}
+
+static int xb_cmp_u32(const void *a, const void *b)
+{
+	u32 x = *(const u32 *)a, y = *(const u32 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The @permille-th quantile of @n block times, sorting them in place. */
+static u32 xb_quantile(u32 *v, u64 n, unsigned int permille)
+{
+	sort(v, n, sizeof(*v), xb_cmp_u32, NULL);
+	return v[div64_u64(n * permille, 1000)];
+}
+
+/*
+ * Rounds of four short blocks in ABBA order (kernel, module, module,
+ * kernel), so that both paths see the same machine and neither always runs
+ * first.  Noise only ever adds time, in bursts, so besides the totals the
+ * result compares the fastest tenth of each path's blocks (the 10th
+ * percentile of block times) and takes the median of the rounds' ratios.
  */
 static int xb_run_version(u64 calls)
 {
-	int (*const paths[2])(int cmd, void *arg) = {
-		xb_stock_version, xb_module_version,
-	};
-	u64 done, t;
-	int k, p, i;
+	u64 rounds = DIV_ROUND_UP(calls, 2 * XB_BLOCK), r;
+	u32 *block[2], *ratio, ns[4];
+	xb_hypercall_fn xhc;
+	int k, ret = 0;
 
-	if (!calls)
+	if (!calls || rounds > 100000)
 		return -EINVAL;
-	xb_xhc_hypercall = symbol_get(xhc_hypercall);
-	if (!xb_xhc_hypercall)
-		return -ENOENT;	/* xen_hcall is not loaded */
+	block[0] = kvmalloc_array(rounds * 2, sizeof(u32), GFP_KERNEL);
+	block[1] = kvmalloc_array(rounds * 2, sizeof(u32), GFP_KERNEL);
+	ratio = kvmalloc_array(rounds, sizeof(u32), GFP_KERNEL);
+	xhc = symbol_get(xhc_hypercall);
+	if (!block[0] || !block[1] || !ratio || !xhc) {
+		/* -ENOENT: xen_hcall is not loaded */
+		ret = xhc ? -ENOMEM : -ENOENT;
+		goto out;
+	}
+	static_call_update(xb_xhc_hypercall, xhc);
 	memset(xb_version_ns, 0, sizeof(xb_version_ns));
-	for (done = 0; done < calls; done += 2 * XB_BLOCK) {
-		for (k = 0; k < 4; k++) {
-			p = k == 1 || k == 2;
-			t = ktime_get_ns();
-			for (i = 0; i < XB_BLOCK; i++)
-				paths[p](XENVER_version, NULL);
-			xb_version_ns[p] += ktime_get_ns() - t;
-		}
+	for (r = 0; r < rounds; r++) {
+		for (k = 0; k < 4; k++)
+			ns[k] = xb_version_block(k == 1 || k == 2);
+		block[0][2 * r] = ns[0];
+		block[0][2 * r + 1] = ns[3];
+		block[1][2 * r] = ns[1];
+		block[1][2 * r + 1] = ns[2];
+		xb_version_ns[0] += (u64)ns[0] + ns[3];
+		xb_version_ns[1] += (u64)ns[1] + ns[2];
+		ratio[r] = div64_u64(((u64)ns[1] + ns[2]) * 1000,
+				     ((u64)ns[0] + ns[3]) ?: 1);
 		cond_resched();
 	}
-	xb_version_calls = done;	/* per path */
-	symbol_put(xhc_hypercall);
-	return 0;
+	xb_version_calls = rounds * 2 * XB_BLOCK;	/* per path */
+	xb_version_rounds = rounds;
+	xb_version_median = xb_quantile(ratio, rounds, 500);
+	xb_version_p10[0] = xb_quantile(block[0], rounds * 2, 100);
+	xb_version_p10[1] = xb_quantile(block[1], rounds * 2, 100);
+out:
+	if (xhc) {
+		static_call_update(xb_xhc_hypercall, xb_no_hypercall);
+		symbol_put(xhc_hypercall);
+	}
+	kvfree(ratio);
+	kvfree(block[1]);
+	kvfree(block[0]);
+	return ret;
 }
 
 static ssize_t xb_version_write(struct file *file, const char __user *ubuf,
@@ -218,8 +277,10 @@ static ssize_t xb_version_write(struct file *file, const char __user *ubuf,
 static int xb_version_show(struct seq_file *m, void *v)
 {
 	mutex_lock(&xb_lock);
-	seq_printf(m, "stock_ns %llu module_ns %llu calls %llu\n",
-		   xb_version_ns[0], xb_version_ns[1], xb_version_calls);
+	seq_printf(m, "stock_ns %llu module_ns %llu calls %llu rounds %llu median_ratio_permille %u block %u stock_p10_ns %u module_p10_ns %u\n",
+		   xb_version_ns[0], xb_version_ns[1], xb_version_calls,
+		   xb_version_rounds, xb_version_median, XB_BLOCK,
+		   xb_version_p10[0], xb_version_p10[1]);
 	mutex_unlock(&xb_lock);
 	return 0;
 }
