@@ -67,6 +67,22 @@ xp_info() {
 	echo "# $*"
 }
 
+# xp_expect_load_refused WHAT ERRNO_TEXT KO [PARAMETERS]: one load attempt
+# (load_module: busybox insmod would make a second one) that must fail
+# with ERRNO_TEXT in its message.
+xp_expect_load_refused() {
+	xp_lr_what=$1 xp_lr_want=$2
+	shift 2
+	xp_lr_out=$("$XP_DIR/load_module" "$@" 2>&1)
+	xp_lr_rc=$?
+	xp_info "$xp_lr_what: ${xp_lr_out:-loaded}"
+	xp_check "$xp_lr_what: refused" [ "$xp_lr_rc" -ne 0 ]
+	case $xp_lr_out in
+	*"$xp_lr_want"*) xp_pass "$xp_lr_what: $xp_lr_want" ;;
+	*) xp_fail "$xp_lr_what: $xp_lr_want" ;;
+	esac
+}
+
 xp_skip() {
 	echo "# SKIP $*"
 	exit "$KSFT_SKIP"

@@ -30,22 +30,15 @@ state() {
 }
 
 # expect_refusal WHAT ERRNO_TEXT LOG_PATTERN KO [PARAMETERS]: one load
-# attempt (load_module: busybox insmod would try twice) that must fail
-# with ERRNO_TEXT, log a line matching LOG_PATTERN, and change nothing.
+# attempt that must fail with ERRNO_TEXT, log a line matching LOG_PATTERN,
+# and change nothing.
 expect_refusal() {
 	what=$1 want=$2 pattern=$3
 	shift 3
 	before=$(state)
 	hyp=$(xp_hyp_snapshot)
 	xp_kmsg_mark
-	out=$("$XP_DIR/load_module" "$@" 2>&1)
-	rc=$?
-	xp_info "$what: ${out:-loaded}"
-	xp_check "$what: refused" [ "$rc" -ne 0 ]
-	case $out in
-	*"$want"*) xp_pass "$what: $want" ;;
-	*) xp_fail "$what: $want" ;;
-	esac
+	xp_expect_load_refused "$what" "$want" "$@"
 	lines=$(xp_dmesg_since_mark | grep -E "$pattern")
 	printf '%s\n' "$lines" | sed -n 's/^/# dmesg: /p'
 	xp_check "$what: the kernel log says why" [ -n "$lines" ]

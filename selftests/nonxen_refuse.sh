@@ -15,15 +15,7 @@ hcall_ko=$(xp_module_file xen_hcall) || xp_bail "xen_hcall.ko not found in $XP_D
 xp_unload_leftovers xen_hcall
 xp_kmsg_mark
 
-# One load attempt (busybox insmod would make a second one).
-out=$("$XP_DIR/load_module" "$hcall_ko" 2>&1)
-rc=$?
-xp_info "${out:-loaded}"
-xp_check "loading xen_hcall.ko fails" [ "$rc" -ne 0 ]
-case $out in
-*"No such device (errno 19)"*) xp_pass "the load fails with ENODEV" ;;
-*) xp_fail "the load fails with ENODEV (No such device)" ;;
-esac
+xp_expect_load_refused "loading xen_hcall.ko" "No such device (errno 19)" "$hcall_ko"
 
 # The kernel's own notes about loading an unsigned, out-of-tree module
 # carry the module's name too; they are not the module's explanation.
