@@ -180,13 +180,12 @@ static void xt_tick_start(void *unused)
 	hrtimer_start(timer, xt_tick_period, HRTIMER_MODE_REL_PINNED_HARD);
 }
 
+/* Called under cpus_read_lock(). */
 static void xt_ticks_start(void)
 {
 	xt_tick_period = ns_to_ktime((u64)max(tick_us, 10U) * NSEC_PER_USEC);
-	cpus_read_lock();
 	cpumask_copy(&xt_tick_cpus, cpu_online_mask);
 	on_each_cpu_mask(&xt_tick_cpus, xt_tick_start, NULL, true);
-	cpus_read_unlock();
 }
 
 static void xt_ticks_stop(void)
@@ -278,6 +277,11 @@ static int xt_memop_thread(void *unused)
  * Moves each memop thread to the next online CPU, and every fourth round
  * lets it run anywhere.  set_cpus_allowed_ptr() waits until a running
  * thread has left its CPU, which it can only do between continuations.
+ *
+ * Under cpus_read_lock(): a kernel thread may be sent to a CPU that is
+ * still online but already going down, and a runnable one is then queued
+ * there after the scheduler emptied that CPU for good (sched_cpu_dying()
+ * warns "Dying CPU not properly vacated!" and the unplug never finishes).
  */
 static int xt_affinity_thread(void *unused)
 {
@@ -288,6 +292,7 @@ static int xt_affinity_thread(void *unused)
 	while (!kthread_should_stop()) {
 		msleep(affinity_ms);
 		round++;
+		cpus_read_lock();
 		for (i = 0; i < xt_nr_memops; i++) {
 			m = &xt_memops[i];
 			m->cpu = cpumask_next(m->cpu, cpu_online_mask);
@@ -297,6 +302,7 @@ static int xt_affinity_thread(void *unused)
 			if (!set_cpus_allowed_ptr(m->task, mask))
 				xt_inc(XT_AFFINITY_CHANGES);
 		}
+		cpus_read_unlock();
 	}
 	return 0;
 }
@@ -508,7 +514,7 @@ static int xt_start_rivals(unsigned int cpu, unsigned int max)
 static int xt_start(void)
 {
 	unsigned int cpu, i, max, max_rivals;
-	struct task_struct *t;
+	struct task_struct *t = NULL;
 	int ret;
 
 	if (atomic_pages && xt_batch_alloc(&xt_atomic_batch, atomic_pages))
@@ -524,23 +530,29 @@ static int xt_start(void)
 		return -ENOMEM;
 	}
 	xt_running = true;
+	/* Every thread goes to a CPU that stays online (xt_affinity_thread). */
+	cpus_read_lock();
 	xt_ticks_start();
-
 	for_each_online_cpu(cpu) {
 		ret = xt_start_rivals(cpu, max_rivals);
 		if (ret) {
 			t = ERR_PTR(ret);
-			goto fail;
+			break;
 		}
 		for (i = 0; i < threads_per_cpu && xt_nr_memops < max; i++) {
 			t = xt_thread_on(xt_memop_thread, "memop",
 					 xt_nr_memops, cpu);
 			if (IS_ERR(t))
-				goto fail;
+				break;
 			xt_memops[xt_nr_memops].task = t;
 			xt_memops[xt_nr_memops++].cpu = cpu;
 		}
+		if (IS_ERR(t))
+			break;
 	}
+	cpus_read_unlock();
+	if (IS_ERR(t))
+		goto fail;
 	if (xt_atomic_batch.nr) {
 		t = xt_thread(xt_atomic_thread, "atomic", 0);
 		if (IS_ERR(t))
