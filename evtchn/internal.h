@@ -8,8 +8,6 @@
 #include <linux/types.h>
 #include <linux/workqueue.h>
 
-struct vcpu_info;
-
 /*
  * Per-CPU state.  The registration fields are written only on their own
  * CPU with interrupts disabled (register.c), so the upcall entry, which
@@ -51,8 +49,8 @@ int xup_test_reregister(unsigned int cpu, int port, bool defer);
 void xup_log_registration(unsigned int cpu, u8 vector, u32 spiv);
 
 /* vcpu_info.c */
-int xup_vcpu_info_init(void);
-struct vcpu_info *xup_this_vcpu_info(void);
+void xup_vcpu_info_init(void);
+bool xup_upcall_maybe_pending(void);
 
 /* stats.c */
 void xup_stats_init(void);

@@ -42,9 +42,7 @@ static int __init xup_init(void)
 	ret = xup_check_platform();
 	if (ret)
 		return ret;
-	ret = xup_vcpu_info_init();
-	if (ret)
-		return ret;
+	xup_vcpu_info_init();
 	ret = xup_vectors_alloc();
 	if (ret)
 		return ret;

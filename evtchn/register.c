@@ -78,7 +78,7 @@ static int xup_set_vector(u8 vector, u32 spiv)
 /* Whatever happened to Xen's edge, make a pending upcall run. */
 static void xup_recover_lost_edge(u8 vector)
 {
-	u8 pending = READ_ONCE(xup_this_vcpu_info()->evtchn_upcall_pending);
+	bool pending = xup_upcall_maybe_pending();
 
 	trace_xen_upcall_lost_edge(vector, pending);
 	if (!pending)

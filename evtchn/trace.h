@@ -74,7 +74,10 @@ TRACE_EVENT(xen_upcall_defer,
 	    TP_printk("cpu=%d spiv=%#x", __entry->cpu, __entry->spiv)
 );
 
-/* After every registration; the upcall is raised if pending is set. */
+/*
+ * After every registration; the upcall is raised if pending is set (always
+ * set where evtchn_upcall_pending cannot be read: vcpu_info.c).
+ */
 TRACE_EVENT(xen_upcall_lost_edge,
 	    TP_PROTO(u8 vector, u8 pending),
 

@@ -1,16 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Access to this vCPU's vcpu_info, for evtchn_upcall_pending.
+ * Whether this vCPU may have an upcall pending (evtchn_upcall_pending of
+ * its vcpu_info), asked after each registration.
  *
- * The kernel keeps the pointer in the per-CPU variable xen_vcpu, which it
- * does not export.  It is looked up once at load through kallsyms (found
- * with a kprobe, as kallsyms_lookup_name() is not exported either); the
- * load fails with a clear message when that is not possible.
+ * The kernel keeps the vcpu_info pointer in the per-CPU variable xen_vcpu,
+ * which it does not export.  It is looked up once at load through kallsyms
+ * (found with a kprobe, as kallsyms_lookup_name() is not exported either).
+ * That lookup is an indirect call into a function nothing in the kernel
+ * takes the address of; with kernel IBT enforced such a function has no
+ * ENDBR and the call would trap.  Without the pointer (IBT, no kprobes, no
+ * kallsyms) the answer is always "maybe": every registration then raises
+ * the upcall, and a spurious upcall only scans the event channels once.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/kprobes.h>
 #include <linux/percpu.h>
+#include <asm/cpufeature.h>
 #include <xen/interface/xen.h>
 
 #include "internal.h"
@@ -29,19 +35,22 @@ static unsigned long xup_kallsyms_lookup(const char *name)
 	return lookup ? lookup(name) : 0;
 }
 
-int xup_vcpu_info_init(void)
+void xup_vcpu_info_init(void)
 {
-	unsigned long addr = xup_kallsyms_lookup("xen_vcpu");
-
-	if (!addr) {
-		pr_err("cannot find the kernel's per-CPU xen_vcpu (kprobes or kallsyms unavailable)\n");
-		return -ENOENT;
+	if (cpu_feature_enabled(X86_FEATURE_IBT)) {
+		pr_info("kernel IBT is on: every registration raises the upcall (evtchn_upcall_pending cannot be read)\n");
+		return;
 	}
-	xup_xen_vcpu = (struct vcpu_info * __percpu *)addr;
-	return 0;
+	xup_xen_vcpu = (struct vcpu_info * __percpu *)
+		xup_kallsyms_lookup("xen_vcpu");
+	if (!xup_xen_vcpu)
+		pr_warn("the kernel's per-CPU xen_vcpu was not found (kprobes or kallsyms unavailable): every registration raises the upcall\n");
 }
 
-struct vcpu_info *xup_this_vcpu_info(void)
+/* Called with interrupts disabled. */
+bool xup_upcall_maybe_pending(void)
 {
-	return this_cpu_read(*xup_xen_vcpu);
+	if (!xup_xen_vcpu)
+		return true;
+	return READ_ONCE(this_cpu_read(*xup_xen_vcpu)->evtchn_upcall_pending);
 }
