@@ -199,6 +199,8 @@ for c in $CONFIGS; do
 		cycle "$c"
 		[ $? = 3 ] || break
 		xp_info "$c: the guest triple faulted by itself (the test bed's QEMU flake, see xl dmesg): cycle $attempt repeated"
+		# For make bench: the flake's rate, per configuration of dom0.
+		echo "BENCH dom0_guest_fault config=$c preempt=$PREEMPT"
 	done
 done
 xp_exit
