@@ -6,11 +6,12 @@
  * The kernel keeps the vcpu_info pointer in the per-CPU variable xen_vcpu,
  * which it does not export.  It is looked up once at load through kallsyms
  * (found with a kprobe, as kallsyms_lookup_name() is not exported either).
- * That lookup is an indirect call into a function nothing in the kernel
- * takes the address of; with kernel IBT enforced such a function has no
- * ENDBR and the call would trap.  Without the pointer (IBT, no kprobes, no
- * kallsyms) the answer is always "maybe": every registration then raises
- * the upcall, and a spurious upcall only scans the event channels once.
+ * That lookup is an indirect call, which kernel IBT would trap: a kprobe's
+ * address lies after the function's ENDBR, and a function whose address
+ * the kernel never takes has its ENDBR sealed anyway.  Without the pointer
+ * (IBT, no kprobes, no kallsyms) the answer is always "maybe": every
+ * registration then raises the upcall, and a spurious upcall only scans
+ * the event channels once.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
