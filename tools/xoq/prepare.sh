@@ -231,17 +231,33 @@ extract_xen() {
 	rm -rf "$x"
 }
 
-# extract_linux PKG VER KVER: vmlinuz, and the modules in linux/.
+# kernel_debs SUITE PKG VER KVER: PKG=VER and, where the image package is
+# split (Debian 14 on: vmlinuz in linux-binary-KVER, the modules in
+# linux-modules-KVER), the parts it depends on, one PKG=VER per line.
+kernel_debs() {
+	suite_apt "$1"
+	echo "$2=$3"
+	apt-cache "${SUITE_APT[@]}" show "$2=$3" 2>/dev/null | sed -n 's/^Depends: //p' |
+		head -n 1 | tr ',' '\n' |
+		awk -F ' [(]= |[)]' -v b="linux-binary-$4" -v m="linux-modules-$4" '
+			{ sub(/^ +/, "") } $1 == b || $1 == m { print $1 "=" $2 }'
+}
+
+# extract_linux KVER PKG=VER...: vmlinuz, and the modules in linux/.
 extract_linux() {
-	dpkg-deb -x "$(deb_path "$1" "$2")" "$TMP_DIR/linux"
+	local kver=$1 spec
+	shift
+	for spec in "$@"; do
+		dpkg-deb -x "$(deb_path "${spec%%=*}" "${spec#*=}")" "$TMP_DIR/linux"
+	done
 	# Debian 13 on ships the modules in /usr/lib/modules.
 	if [ -d "$TMP_DIR/linux/usr/lib/modules" ]; then
 		mkdir -p "$TMP_DIR/linux/lib"
 		mv "$TMP_DIR/linux/usr/lib/modules" "$TMP_DIR/linux/lib/"
 	fi
-	cp "$TMP_DIR/linux/boot/vmlinuz-$3" "$TMP_DIR/vmlinuz"
+	cp "$TMP_DIR/linux/boot/vmlinuz-$kver" "$TMP_DIR/vmlinuz"
 	# The package ships no modules.dep; modprobe needs one.
-	depmod -b "$TMP_DIR/linux" "$3"
+	depmod -b "$TMP_DIR/linux" "$kver"
 }
 
 run_debootstrap() {
@@ -360,9 +376,11 @@ commit_build() {
 
 # A guest kernel other than dom0's: vmlinuz and modules only.
 build_guest_kernel() {
+	local debs
 	begin_build "$GUEST_KEY"
-	step "downloaded $GUEST_PKG" download_debs "$(guest_suite)" "$GUEST_PKG=$GUEST_VER"
-	step "extracted guest vmlinuz and modules" extract_linux "$GUEST_PKG" "$GUEST_VER" "$KVER"
+	mapfile -t debs < <(kernel_debs "$(guest_suite)" "$GUEST_PKG" "$GUEST_VER" "$KVER")
+	step "downloaded ${debs[*]%%=*}" download_debs "$(guest_suite)" "${debs[@]}"
+	step "extracted guest vmlinuz and modules" extract_linux "$KVER" "${debs[@]}"
 	commit_build "$GUEST_DIR"
 }
 
@@ -371,7 +389,7 @@ build_image() {
 	step "downloaded $XEN_HV_PKG" download_debs "$(dom0_suite)" "$XEN_HV_PKG=$XEN_VER"
 	step "downloaded $LINUX_PKG" download_debs "$(host_suite)" "$LINUX_PKG=$LINUX_VER"
 	step "extracted xen.bin" extract_xen
-	step "extracted vmlinuz and modules" extract_linux "$LINUX_PKG" "$LINUX_VER" "$DOM0_KVER"
+	step "extracted vmlinuz and modules" extract_linux "$DOM0_KVER" "$LINUX_PKG=$LINUX_VER"
 	step "debootstrapped dom0 root" run_debootstrap
 	step "aligned xen-utils with the hypervisor" align_xen_utils
 	step "installed dom0 modules" install_dom0_modules
