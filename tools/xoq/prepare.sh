@@ -255,7 +255,12 @@ extract_linux() {
 		mkdir -p "$TMP_DIR/linux/lib"
 		mv "$TMP_DIR/linux/usr/lib/modules" "$TMP_DIR/linux/lib/"
 	fi
-	cp "$TMP_DIR/linux/boot/vmlinuz-$kver" "$TMP_DIR/vmlinuz"
+	# Debian 14 on ships vmlinuz with the modules, not in /boot.
+	if [ -f "$TMP_DIR/linux/boot/vmlinuz-$kver" ]; then
+		cp "$TMP_DIR/linux/boot/vmlinuz-$kver" "$TMP_DIR/vmlinuz"
+	else
+		mv "$TMP_DIR/linux/lib/modules/$kver/vmlinuz" "$TMP_DIR/vmlinuz"
+	fi
 	# The package ships no modules.dep; modprobe needs one.
 	depmod -b "$TMP_DIR/linux" "$kver"
 }
