@@ -185,6 +185,16 @@ xp_kv() {
 	awk -v k="$2" '$1 == k { print $2 }' "$1"
 }
 
+# Whether preemption mode $1 (xen_hcall's config file) preempts at
+# interrupt exit by itself (full, lazy, RT): xen_hcall then leaves the
+# rescheduling to the kernel (README, "Preemption models").
+xp_kernel_preempts() {
+	case $1 in
+	full | lazy | rt) return 0 ;;
+	esac
+	return 1
+}
+
 # Sum of column NAME over the per-CPU lines of xen_hcall's stats file.
 xp_stat_sum() {
 	awk -v c="$1" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == c) col = i; next }

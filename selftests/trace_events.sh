@@ -157,9 +157,9 @@ tr_check "xen_hcall_resumed once per xen_hcall_preempted" "$tmp/hcall" \
 tr_check "xen_hcall_resumed not op=12 site=kernel prev_cpu=0 cpu=0" \
 	"$tmp/hcall" xen_hcall_resumed \
 	"!($memop && f[\"prev_cpu\"] == 0 && f[\"cpu\"] == 0 && tcpu == 0)" -eq 0
-if [ "$mode" = full ]; then
-	xp_info "preempt=full: the kernel preempts at interrupt exit, the stub is unused"
-	tr_check "xen_hcall_preempted by the stub under preempt=full" \
+if xp_kernel_preempts "$mode"; then
+	xp_info "preemption $mode: the kernel preempts at interrupt exit, the stub is unused"
+	tr_check "xen_hcall_preempted by the stub under preemption $mode" \
 		"$tmp/hcall" xen_hcall_preempted 'f["stub"] == 1' -eq 0
 else
 	tr_check "xen_hcall_preempted by the stub, at least once per reschedule done ($done)" \

@@ -23,9 +23,9 @@ for m in xen_hcall xen_upcall xhc_bench; do
 	insmod "$ko" || xp_bail "insmod $m.ko"
 done
 mode=$(xp_kv "$XP_HCALL_DEBUGFS/config" preemption)
-if [ "$mode" = full ]; then
+if xp_kernel_preempts "$mode"; then
 	rmmod xhc_bench xen_upcall xen_hcall
-	xp_skip "preempt=full: the kernel reschedules at interrupt exit by itself"
+	xp_skip "preemption $mode: the kernel reschedules at interrupt exit by itself"
 fi
 
 requested0=$(xp_upcall_stat resched_requested 0)
