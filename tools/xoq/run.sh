@@ -238,7 +238,27 @@ serial_args() {
 			-serial chardev:ser0 -mon chardev=ser0)
 	else
 		SER_ARGS=(-chardev "file,id=ser0,path=$LOGDIR/console.log" -serial chardev:ser0)
+		# QEMU's monitor on two FIFOs ($WORK/mon.in, mon.out): when the
+		# test bed hangs, dump_cpus asks it where the CPUs are.
+		mkfifo "$WORK/mon.in" "$WORK/mon.out"
+		SER_ARGS+=(-chardev "pipe,id=mon0,path=$WORK/mon" -mon chardev=mon0)
 	fi
+}
+
+# The registers of every emulated CPU, twice a few seconds apart, into
+# cpus-at-hang.txt: Xen's (ffff82d0...), dom0's or the guest's code, and
+# whether it moves.  QEMU holds both FIFOs open, so neither open blocks;
+# the reader stops after a pause in the output.
+dump_cpus() {
+	local out=$LOGDIR/cpus-at-hang.txt round
+	for round in 1 2; do
+		echo "# round $round, QEMU's uptime $(($(date +%s) - $1))s" >>"$out"
+		echo "info registers -a" >"$WORK/mon.in"
+		# (the monitor echoes the command with cursor movements)
+		timeout 3 cat "$WORK/mon.out" | tr -d '\r' | grep -av '^(qemu)' >>"$out" || true
+		sleep 2
+	done
+	msg "run: the CPUs' registers are in $out"
 }
 
 xen_qemu_cmd() {
@@ -311,7 +331,8 @@ split_serial() {
 }
 
 run_batch() {
-	local mode=$1 timeout=$2 total spid start now ready=0 started="" failure="" qrc=0
+	local mode=$1 timeout=$2 total spid start now ready=0 ready_at started="" failure=""
+	local qrc=0
 	if [ "$mode" = xen ]; then
 		total=$((DOM0_TIMEOUT + timeout + SLACK))
 	else
@@ -332,6 +353,7 @@ run_batch() {
 		if [ "$mode" = xen ] && [ "$ready" = 0 ]; then
 			if grep -q 'XOQ-DOM0 READY' "$LOGDIR/console.log"; then
 				ready=1
+				ready_at=$now
 				msg "run: dom0 ready after $((now - start))s"
 			elif [ $((now - start)) -ge "$DOM0_TIMEOUT" ]; then
 				failure="dom0 boot: no READY marker within ${DOM0_TIMEOUT}s"
@@ -346,6 +368,12 @@ run_batch() {
 			fi
 		elif [ "$mode" = no-xen ] && [ $((now - started)) -ge "$timeout" ]; then
 			failure="guest timeout: ${timeout}s without XOQ-END"
+			break
+		elif [ "$mode" = xen ] && [ $((now - ready_at)) -ge $((timeout + SLACK)) ]; then
+			# dom0 ends the guest at its limit; past that, nothing
+			# in the test bed runs any more.
+			failure="test bed hung: dom0 did not end the guest within ${timeout}s + ${SLACK}s"
+			dump_cpus "$start"
 			break
 		fi
 		sleep 1
