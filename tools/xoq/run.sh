@@ -369,6 +369,11 @@ run_batch() {
 		elif [ "$mode" = no-xen ] && [ $((now - started)) -ge "$timeout" ]; then
 			failure="guest timeout: ${timeout}s without XOQ-END"
 			break
+		elif [ "$mode" = xen ] && xen_panicked; then
+			# With noreboot Xen stops for good: nothing more to wait for.
+			sleep 2
+			failure="Xen panic: $(xen_panic_reason)"
+			break
 		elif [ "$mode" = xen ] && [ $((now - ready_at)) -ge $((timeout + SLACK)) ]; then
 			# dom0 ends the guest at its limit; past that, nothing
 			# in the test bed runs any more.
@@ -438,6 +443,20 @@ finish() {
 	echo "failed=$failure" >"$LOGDIR/result"
 	msg "FAILED ($failure): logs in $LOGDIR"
 	exit "$status"
+}
+
+# Xen's panic message ends in "Manual reset required" (noreboot): the lines
+# between "Panic on CPU N:" and the closing row of asterisks say why.
+xen_panicked() {
+	grep -q '^(XEN) Panic on CPU' "$LOGDIR/console.log" 2>/dev/null
+}
+
+xen_panic_reason() {
+	tr -d '\r' <"$LOGDIR/console.log" | awk '
+		/^\(XEN\) Panic on CPU/ { f = 1; next }
+		f && /^\(XEN\) \*\*\*\*/ { exit }
+		f { sub(/^\(XEN\) */, ""); r = r (r == "" ? "" : " ") $0 }
+		END { print r }'
 }
 
 # A guest triple fault is the emulator's, not the guest's.  A Linux guest
