@@ -123,10 +123,31 @@ save_restore() {
 	say "SAVE-RESTORE restored in $(($(date +%s) - t1))s"
 }
 
+# A guest whose console stays silent this long gets Xen's view of it in
+# Xen's log, once per silence: debug key q (per vCPU: upcall_pend,
+# upcall_mask, blocked or running) and e (event channels).  A guest that
+# lost an upcall shows as blocked with upcall_pend set.
+SILENCE_DUMP=45
+
 start=$(date +%s)
 saves=0
+heard=$start
+heard_size=0
+dumped=0
 while xl list "$GUEST_NAME" >/dev/null 2>&1; do
-	if [ $(($(date +%s) - start)) -ge "$GUEST_TIMEOUT" ]; then
+	now=$(date +%s)
+	size=$(stat -c %s "$log" 2>/dev/null || echo 0)
+	if [ "$size" != "$heard_size" ]; then
+		heard=$now
+		heard_size=$size
+		dumped=0
+	elif [ "$dumped" = 0 ] && [ $((now - heard)) -ge "$SILENCE_DUMP" ]; then
+		say "SILENT guest ${SILENCE_DUMP}s: Xen's debug keys q and e follow"
+		xl debug-keys q
+		xl debug-keys e
+		dumped=1
+	fi
+	if [ $((now - start)) -ge "$GUEST_TIMEOUT" ]; then
 		say "TIMEOUT guest ${GUEST_TIMEOUT}s"
 		xl destroy "$GUEST_NAME"
 		break
