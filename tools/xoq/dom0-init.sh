@@ -125,8 +125,9 @@ save_restore() {
 
 # A guest whose console stays silent this long gets Xen's view of it in
 # Xen's log, once per silence: debug key q (per vCPU: upcall_pend,
-# upcall_mask, blocked or running) and e (event channels).  A guest that
-# lost an upcall shows as blocked with upcall_pend set.
+# upcall_mask, blocked or running), e (event channels) and r (the
+# scheduler's run queues).  A guest that lost an upcall shows as blocked
+# with upcall_pend set; one that Xen does not run, as runnable.
 SILENCE_DUMP=45
 
 start=$(date +%s)
@@ -142,9 +143,10 @@ while xl list "$GUEST_NAME" >/dev/null 2>&1; do
 		heard_size=$size
 		dumped=0
 	elif [ "$dumped" = 0 ] && [ $((now - heard)) -ge "$SILENCE_DUMP" ]; then
-		say "SILENT guest ${SILENCE_DUMP}s: Xen's debug keys q and e follow"
-		xl debug-keys q
-		xl debug-keys e
+		say "SILENT guest ${SILENCE_DUMP}s: Xen's debug keys q, e and r follow"
+		for key in q e r; do
+			xl debug-keys "$key"
+		done
 		dumped=1
 	fi
 	if [ $((now - start)) -ge "$GUEST_TIMEOUT" ]; then
