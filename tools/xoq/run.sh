@@ -248,7 +248,8 @@ serial_args() {
 # The registers of every emulated CPU, twice a few seconds apart, into
 # cpus-at-hang.txt: Xen's (ffff82d0...), dom0's or the guest's code, and
 # whether it moves.  QEMU holds both FIFOs open, so neither open blocks;
-# the reader stops after a pause in the output.
+# the reader stops after a pause in the output.  No answer at all means
+# QEMU's main loop is stuck itself (a vCPU thread holding its big lock).
 dump_cpus() {
 	local out=$LOGDIR/cpus-at-hang.txt round
 	for round in 1 2; do
@@ -258,7 +259,12 @@ dump_cpus() {
 		timeout 3 cat "$WORK/mon.out" | tr -d '\r' | grep -av '^(qemu)' >>"$out" || true
 		sleep 2
 	done
-	msg "run: the CPUs' registers are in $out"
+	if grep -q 'RIP=' "$out"; then
+		msg "run: the CPUs' registers are in $out"
+	else
+		msg "run: QEMU's monitor did not answer: QEMU itself is stuck"
+		echo "# no answer from QEMU's monitor" >>"$out"
+	fi
 }
 
 xen_qemu_cmd() {
