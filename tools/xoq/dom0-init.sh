@@ -10,7 +10,8 @@
 #   /xoq/params     GUEST_NAME GUEST_TIMEOUT INTERACTIVE (shell assignments)
 #   /xoq/guest.cfg  the xl config; kernel and ramdisk next to it
 # Lines for the host start with "XOQ-DOM0 ": READY (toolstack up, guest about
-# to be created), GUEST-GONE, TIMEOUT guest <s>, ERROR <what>, DONE.
+# to be created), ALIVE (every 30 s), SILENT (see below), GUEST-GONE,
+# TIMEOUT guest <s>, ERROR <what>, DONE.
 
 PATH=/usr/sbin:/usr/bin:/sbin:/bin
 export PATH
@@ -66,6 +67,12 @@ done
 	fail "xenconsoled"
 
 say READY
+
+# A heartbeat for the host, which stops a run whose serial console stays
+# silent too long (a silent guest alone must not look like a hang).
+if [ "${INTERACTIVE:-0}" != 1 ]; then
+	(while sleep 30; do say ALIVE; done) &
+fi
 
 # xoq run --pvh-dom0: the payload runs here, in dom0, instead of a guest.
 if [ -r /xoq/dom0-payload.sh ]; then
