@@ -439,9 +439,9 @@ finish() {
 		failure="test bed flake: guest triple fault (QEMU TCG nested SVM); rerun"
 		status=3
 	elif [[ $failure == "test bed hung"* ]] && [ "$PVH_DOM0_RUN" = 0 ]; then
-		# dom0 stopped enforcing the limit of an unprivileged guest,
-		# which cannot stop Xen or dom0 (if it did, that would be a
-		# Xen bug, and cpus-at-hang.txt is the place to start).
+		# Neither Xen nor dom0 runs any more while an unprivileged guest
+		# did, which cannot stop them (if it did, that would be a Xen
+		# bug, and cpus-at-hang.txt is the place to start).
 		failure="$failure (Xen, dom0 or QEMU stopped); rerun"
 		status=3
 	fi
