@@ -132,9 +132,11 @@ save_restore() {
 
 # A guest whose console stays silent this long gets Xen's view of it in
 # Xen's log, once per silence: debug key q (per vCPU: upcall_pend,
-# upcall_mask, blocked or running), e (event channels) and r (the
-# scheduler's run queues).  A guest that lost an upcall shows as blocked
-# with upcall_pend set; one that Xen does not run, as runnable.
+# upcall_mask, blocked or running), e (event channels), r (the
+# scheduler's run queues) and v (the VMCBs: the guest's RIP and RFLAGS,
+# and whether Xen has an interrupt waiting for it to be injected).  A
+# guest that lost an upcall shows as blocked with upcall_pend set; one
+# that Xen does not run, as runnable.
 SILENCE_DUMP=45
 
 start=$(date +%s)
@@ -150,8 +152,8 @@ while xl list "$GUEST_NAME" >/dev/null 2>&1; do
 		heard_size=$size
 		dumped=0
 	elif [ "$dumped" = 0 ] && [ $((now - heard)) -ge "$SILENCE_DUMP" ]; then
-		say "SILENT guest ${SILENCE_DUMP}s: Xen's debug keys q, e and r follow"
-		for key in q e r; do
+		say "SILENT guest ${SILENCE_DUMP}s: Xen's debug keys q, e, r and v follow"
+		for key in q e r v; do
 			xl debug-keys "$key"
 		done
 		dumped=1

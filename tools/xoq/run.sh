@@ -19,6 +19,9 @@ SLACK=${XOQ_SLACK:-60}
 # Seconds without a byte on the serial port, once dom0 is up, after which
 # the test bed counts as hung (dom0 prints a heartbeat every 30 s).
 HANG_SILENCE=${XOQ_HANG_SILENCE:-120}
+# Seconds of a silent guest console after which the CPUs' registers are
+# saved (cpus-at-silence.txt), as dom0 asks Xen for its view (dom0-init.sh).
+GUEST_SILENCE=45
 QEMU=${XOQ_QEMU:-qemu-system-x86_64}
 # -cpu max makes the PV dom0 crash; this is what Xen's HVM/PVH needs from TCG.
 XEN_CPU=qemu64,+svm,+npt,+nrip-save,+vgif
@@ -249,19 +252,21 @@ serial_args() {
 	fi
 }
 
-# The registers of every emulated CPU, twice a few seconds apart, into
-# cpus-at-hang.txt: Xen's (ffff82d0...), dom0's or the guest's code, and
-# whether it moves.  QEMU holds both FIFOs open, so neither open blocks;
-# the reader stops after a pause in the output.  No answer at all means
-# QEMU's main loop is stuck itself (a vCPU thread holding its big lock).
+# dump_cpus FILE START ROUNDS: the registers of every emulated CPU, ROUNDS
+# times a second apart, appended to FILE: Xen's (ffff82d0...), dom0's or
+# the guest's code (a CPU running the guest shows the guest's registers,
+# RFLAGS with IF), and whether it moves.  QEMU holds both FIFOs open, so
+# neither open blocks; the reader stops after a pause in the output.  No
+# answer at all means QEMU's main loop is stuck itself (a vCPU thread
+# holding its big lock).
 dump_cpus() {
-	local out=$LOGDIR/cpus-at-hang.txt round
-	for round in 1 2; do
-		echo "# round $round, QEMU's uptime $(($(date +%s) - $1))s" >>"$out"
+	local out=$1 start=$2 rounds=$3 round
+	for ((round = 1; round <= rounds; round++)); do
+		echo "# round $round, QEMU's uptime $(($(date +%s) - start))s" >>"$out"
 		echo "info registers -a" >"$WORK/mon.in"
 		# (the monitor echoes the command with cursor movements)
-		timeout 3 cat "$WORK/mon.out" | tr -d '\r' | grep -av '^(qemu)' >>"$out" || true
-		sleep 2
+		timeout 2 cat "$WORK/mon.out" | tr -d '\r' | grep -av '^(qemu)' >>"$out" || true
+		sleep 1
 	done
 	if grep -q 'RIP=' "$out"; then
 		msg "run: the CPUs' registers are in $out"
@@ -342,7 +347,7 @@ split_serial() {
 
 run_batch() {
 	local mode=$1 timeout=$2 total spid start now ready=0 started="" failure=""
-	local qrc=0 size heard_size=0 heard_at
+	local qrc=0 size heard_size=0 heard_at guest_size=0 guest_at guest_dumped=0
 	if [ "$mode" = xen ]; then
 		total=$((DOM0_TIMEOUT + timeout + SLACK))
 	else
@@ -364,6 +369,7 @@ run_batch() {
 			if grep -q 'XOQ-DOM0 READY' "$LOGDIR/console.log"; then
 				ready=1
 				heard_at=$now
+				guest_at=$now
 				msg "run: dom0 ready after $((now - start))s"
 			elif [ $((now - start)) -ge "$DOM0_TIMEOUT" ]; then
 				failure="dom0 boot: no READY marker within ${DOM0_TIMEOUT}s"
@@ -391,8 +397,19 @@ run_batch() {
 				heard_at=$now
 			elif [ $((now - heard_at)) -ge "$HANG_SILENCE" ]; then
 				failure="test bed hung: not even dom0's heartbeat for ${HANG_SILENCE}s"
-				dump_cpus "$start"
+				dump_cpus "$LOGDIR/cpus-at-hang.txt" "$start" 2
 				break
+			fi
+			# Where the CPUs are while the guest is silent (dom0
+			# asks Xen for its view at the same time).
+			size=$(stat -c %s "$LOGDIR/guest.log" 2>/dev/null || echo 0)
+			if [ "$size" != "$guest_size" ]; then
+				guest_size=$size
+				guest_at=$now
+				guest_dumped=0
+			elif [ "$guest_dumped" = 0 ] && [ $((now - guest_at)) -ge "$GUEST_SILENCE" ]; then
+				dump_cpus "$LOGDIR/cpus-at-silence.txt" "$start" 5
+				guest_dumped=1
 			fi
 		fi
 		sleep 1
