@@ -134,7 +134,8 @@ save_restore() {
 # Xen's log, once per silence: debug key q (per vCPU: upcall_pend,
 # upcall_mask, blocked or running), e (event channels), r (the
 # scheduler's run queues) and v (the VMCBs: the guest's RIP and RFLAGS,
-# and whether Xen has an interrupt waiting for it to be injected).  A
+# and whether Xen has an interrupt waiting for it to be injected); in
+# dom0's log, xenctx's dump of the guest's vCPUs and stacks.  A
 # guest that lost an upcall shows as blocked with upcall_pend set; one
 # that Xen does not run, as runnable.
 SILENCE_DUMP=45
@@ -156,6 +157,11 @@ while xl list "$GUEST_NAME" >/dev/null 2>&1; do
 		for key in q e r v; do
 			xl debug-keys "$key"
 		done
+		# Each vCPU's registers and stack, as addresses (a PVH
+		# guest's kernel is not relocated: /proc/kallsyms of any
+		# boot of the same kernel names them).
+		"$XENBIN/xenctx" -a -S -C "$(xl domid "$GUEST_NAME")" 2>&1 |
+			sed 's/^/xenctx: /'
 		dumped=1
 	fi
 	if [ $((now - start)) -ge "$GUEST_TIMEOUT" ]; then

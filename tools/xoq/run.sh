@@ -23,6 +23,8 @@ HANG_SILENCE=${XOQ_HANG_SILENCE:-120}
 # saved (cpus-at-silence.txt), as dom0 asks Xen for its view (dom0-init.sh).
 GUEST_SILENCE=45
 QEMU=${XOQ_QEMU:-qemu-system-x86_64}
+# QEMU's accelerator for the Xen test bed (e.g. tcg,thread=single).
+ACCEL=${XOQ_ACCEL:-tcg}
 # -cpu max makes the PV dom0 crash; this is what Xen's HVM/PVH needs from TCG.
 XEN_CPU=qemu64,+svm,+npt,+nrip-save,+vgif
 # An HVM guest's device model (QEMU) runs in dom0 and needs the memory.
@@ -284,7 +286,7 @@ xen_qemu_cmd() {
 	check_path "$CACHE_DIR/vmlinuz"
 	check_path "$WORK/dom0-initrd.gz"
 	serial_args
-	QEMU_CMD=("$QEMU" -accel tcg -cpu "$XEN_CPU" -smp "${XOQ_QEMU_SMP:-2}" -m "$qmem"
+	QEMU_CMD=("$QEMU" -accel "$ACCEL" -cpu "$XEN_CPU" -smp "${XOQ_QEMU_SMP:-2}" -m "$qmem"
 		-nodefaults -no-user-config -display none -no-reboot "${SER_ARGS[@]}"
 		"${XEN_QEMU_EXTRA[@]}" -kernel "$CACHE_DIR/xen.bin" -append "$XEN_CMDLINE"
 		-initrd "$CACHE_DIR/vmlinuz $DOM0_CMDLINE,$WORK/dom0-initrd.gz")
