@@ -157,6 +157,12 @@ while xl list "$GUEST_NAME" >/dev/null 2>&1; do
 		for key in q e r v; do
 			xl debug-keys "$key"
 		done
+		# Two more VMCB samples: a vCPU that keeps exiting shows
+		# the event it was delivering in one of them.
+		for key in v v; do
+			sleep 1
+			xl debug-keys "$key"
+		done
 		# Each vCPU's registers and stack, as addresses (a PVH
 		# guest's kernel is not relocated: /proc/kallsyms of any
 		# boot of the same kernel names them).
