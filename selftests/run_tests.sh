@@ -13,7 +13,8 @@
 #   Without arguments: the tests listed in tests.list next to this script
 #   (one per line), or all tests (tests.all) if there is no tests.list.
 #   Variables in tests.env (VAR=value lines), if present, are exported to
-#   the tests.
+#   the tests; XP_HOLD_PREEMPT_NOTIFIERS=1 also loads modules/xp_key_hold.ko
+#   first.
 # Exits 0 if no test failed.
 #
 # POSIX sh: the guest has only busybox.
@@ -133,6 +134,15 @@ set +f
 echo "TAP version 13"
 echo "1..$#"
 header
+# XP_HOLD_PREEMPT_NOTIFIERS=1 (make stress): keep the preempt notifier
+# static key enabled for the whole run (modules/xp_key_hold.c says why).
+if [ "${XP_HOLD_PREEMPT_NOTIFIERS:-0}" = 1 ]; then
+	if insmod modules/xp_key_hold.ko; then
+		echo "# xp_key_hold: the preempt notifier static key stays enabled during this run"
+	else
+		echo "# xp_key_hold: cannot load modules/xp_key_hold.ko"
+	fi
+fi
 num=0
 passed=0
 failed=0
