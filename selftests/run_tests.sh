@@ -137,11 +137,11 @@ header
 # XP_HOLD_PREEMPT_NOTIFIERS=1 (make stress): keep the preempt notifier
 # static key enabled for the whole run (modules/xp_key_hold.c says why).
 if [ "${XP_HOLD_PREEMPT_NOTIFIERS:-0}" = 1 ]; then
-	if insmod modules/xp_key_hold.ko; then
-		echo "# xp_key_hold: the preempt notifier static key stays enabled during this run"
-	else
-		echo "# xp_key_hold: cannot load modules/xp_key_hold.ko"
+	if ! insmod modules/xp_key_hold.ko; then
+		echo "Bail out! xp_key_hold: cannot load modules/xp_key_hold.ko"
+		exit 1
 	fi
+	echo "# xp_key_hold: the preempt notifier static key stays enabled during this run"
 fi
 num=0
 passed=0
