@@ -59,7 +59,7 @@ while [ $n -lt "$cycles" ]; do
 		xp_hotplug_cycle "$c" "$irq_b"
 	done
 	# A sign of life for the test bed (see upcall_load_cycles.sh).
-	[ $((n % 25)) -ne 0 ] || xp_info "$n of $cycles cycles done"
+	[ $((n % 10)) -ne 0 ] || xp_info "$n of $cycles cycles done"
 done
 stop_load
 transitions=$((n * $(echo "$cpus" | wc -l)))

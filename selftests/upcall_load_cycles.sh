@@ -104,7 +104,7 @@ while [ $n -lt "$cycles" ]; do
 	rmmod xen_hcall || xp_bail "cycle $n: rmmod xen_hcall"
 	# A sign of life for the test bed, which ends a run whose guest
 	# stays silent for minutes (tools/xoq/README.md).
-	[ $((n % 25)) -ne 0 ] || xp_info "$n of $cycles cycles done"
+	[ $((n % 10)) -ne 0 ] || xp_info "$n of $cycles cycles done"
 done
 
 xp_check_num "cycles in which xen_upcall failed to load" "$failed_loads" -eq 0
