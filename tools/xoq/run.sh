@@ -511,11 +511,11 @@ xen_panic_reason() {
 # instruction, other CPUs trap on it): no NRIP save under TCG, and a vCPU
 # keeps exiting to Xen with the INT3's #BP as the event in flight
 # (EXITINTINFO vector 3, type 4) while the guest stops making progress,
-# with or without any module of ours (README, "The test bed's known
-# flakes").  The signature is that #BP in a guest vCPU's VMCB, in the
-# dumps dom0 asked Xen for during the silence (debug key v).
+# with or without any module of ours (README.md, "Known quirks").  The
+# signature is that #BP in a guest vCPU's VMCB (not dom0's), in the dumps
+# dom0 asked Xen for during the silence (debug key v).
 int3_stall() {
-	awk '/>>> Domain [0-9]+ <<</ { guest = ($3 != 0) }
+	awk '/>>> Domain [0-9]+ <<</ { guest = ($4 != 0) }
 		guest && /exit_int_info = 0x403$/ { found = 1 }
 		END { exit !found }' "$LOGDIR/xen.log" 2>/dev/null
 }
