@@ -260,14 +260,17 @@ serial_args() {
 # times a second apart, appended to FILE: Xen's (ffff82d0...), dom0's or
 # the guest's code (a CPU running the guest shows the guest's registers,
 # RFLAGS with IF), and whether it moves.  QEMU holds both FIFOs open, so
-# neither open blocks; the reader stops after a pause in the output.  No
-# answer at all means QEMU's main loop is stuck itself (a vCPU thread
-# holding its big lock).
+# neither open blocks while it runs; the reader stops after a pause in
+# the output.  No answer at all means QEMU has exited meanwhile or its main
+# loop is stuck (a vCPU thread holding its big lock).
 dump_cpus() {
 	local out=$1 start=$2 rounds=$3 round
 	for ((round = 1; round <= rounds; round++)); do
 		echo "# round $round, QEMU's uptime $(($(date +%s) - start))s" >>"$out"
-		echo "info registers -a" >"$WORK/mon.in"
+		# Opening a FIFO waits for the other end: if QEMU has just
+		# exited, neither open may wait for long.
+		# shellcheck disable=SC2016 # $1 is the inner shell's
+		timeout 2 sh -c 'echo "info registers -a" >"$1"' sh "$WORK/mon.in" || break
 		# (the monitor echoes the command with cursor movements)
 		timeout 2 cat "$WORK/mon.out" | tr -d '\r' | grep -av '^(qemu)' >>"$out" || true
 		sleep 1
@@ -275,7 +278,7 @@ dump_cpus() {
 	if grep -q 'RIP=' "$out"; then
 		msg "run: the CPUs' registers are in $out"
 	else
-		msg "run: QEMU's monitor did not answer: QEMU itself is stuck"
+		msg "run: QEMU's monitor did not answer: QEMU is gone or stuck itself"
 		echo "# no answer from QEMU's monitor" >>"$out"
 	fi
 }
