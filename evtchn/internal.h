@@ -3,6 +3,7 @@
 #ifndef _XEN_UPCALL_INTERNAL_H
 #define _XEN_UPCALL_INTERNAL_H
 
+#include <linux/dcache.h>
 #include <linux/interrupt.h>
 #include <linux/percpu.h>
 #include <linux/types.h>
@@ -45,7 +46,8 @@ irqreturn_t xup_entry(int irq, void *dev_id);
 /* register.c */
 int xup_register_init(void);
 void xup_register_exit(void);
-int xup_test_reregister(unsigned int cpu, int port, bool defer);
+void xup_register_ours(void);
+void xup_register_kernels(void);
 void xup_log_registration(unsigned int cpu, u8 vector, u32 spiv);
 
 /* vcpu_info.c */
@@ -55,5 +57,17 @@ bool xup_upcall_maybe_pending(void);
 /* stats.c */
 void xup_stats_init(void);
 void xup_stats_exit(void);
+
+/*
+ * test_hooks.c: only in the selftests' build (XP_TEST_HOOKS, evtchn/Kbuild);
+ * in any other build these are no-ops the compiler removes.
+ */
+#ifdef XP_TEST_HOOKS
+void xup_test_hooks_init(struct dentry *dir);
+bool xup_test_lapic_off(void);
+#else
+static inline void xup_test_hooks_init(struct dentry *dir) {}
+static inline bool xup_test_lapic_off(void) { return false; }
+#endif
 
 #endif /* _XEN_UPCALL_INTERNAL_H */

@@ -34,7 +34,6 @@
 #include <linux/workqueue.h>
 #include <asm/apic.h>
 #include <asm/irq_vectors.h>
-#include <xen/interface/event_channel.h>
 #include <xen/interface/hvm/hvm_op.h>
 #include <xen/interface/xen.h>
 #include <xen/xen-ops.h>
@@ -48,9 +47,6 @@
 #define XUP_RETRY_DELAY	1
 
 static enum cpuhp_state xup_hp_state;
-
-/* Test hook (debugfs "defer"): the next registration here sees SPIV off. */
-static DEFINE_PER_CPU(bool, xup_fake_lapic_off);
 
 /*
  * Through the exported apic rather than apic_read(): in 6.12 and 7.2
@@ -88,7 +84,7 @@ static void xup_recover_lost_edge(u8 vector)
 }
 
 /* Called with interrupts disabled. */
-static void xup_register_ours(void)
+void xup_register_ours(void)
 {
 	struct xup_cpu *c = this_cpu_ptr(&xup_cpus);
 	unsigned int cpu = smp_processor_id();
@@ -100,10 +96,8 @@ static void xup_register_ours(void)
 		return;
 
 	spiv = xup_read_spiv();
-	if (unlikely(this_cpu_read(xup_fake_lapic_off))) {
-		this_cpu_write(xup_fake_lapic_off, false);
+	if (xup_test_lapic_off())
 		spiv &= ~APIC_SPIV_APIC_ENABLED;
-	}
 	if (!(spiv & APIC_SPIV_APIC_ENABLED)) {
 		trace_xen_upcall_defer(spiv);
 		c->deferrals++;
@@ -132,7 +126,7 @@ static void xup_register_ours(void)
 }
 
 /* Called with interrupts disabled. */
-static void xup_register_kernels(void)
+void xup_register_kernels(void)
 {
 	struct xup_cpu *c = this_cpu_ptr(&xup_cpus);
 	int ret;
@@ -195,51 +189,6 @@ static void xup_resume(void)
 }
 
 static struct xp_syscore xup_syscore;
-
-struct xup_reregister_args {
-	int port;
-	bool defer;
-};
-
-/*
- * Test hook (debugfs): switch this CPU to the kernel's vector and back to
- * ours with interrupts off, after making event channel @port pending, so
- * that the event is pending across the switch and only the pending check
- * can deliver it.  With @defer, the switch back is deferred as if the LAPIC
- * were disabled, and made by the retry work.
- */
-static long xup_reregister_here(void *data)
-{
-	struct xup_reregister_args *args = data;
-	struct evtchn_send send = { .port = args->port };
-	unsigned long flags;
-	long ret = 0;
-
-	local_irq_save(flags);
-	if (args->port >= 0)
-		ret = xhc_event_channel_op(EVTCHNOP_send, &send);
-	if (!ret) {
-		xup_register_kernels();
-		this_cpu_write(xup_fake_lapic_off, args->defer);
-		xup_register_ours();
-	}
-	local_irq_restore(flags);
-	return ret;
-}
-
-int xup_test_reregister(unsigned int cpu, int port, bool defer)
-{
-	struct xup_reregister_args args = { .port = port, .defer = defer };
-	int ret;
-
-	cpus_read_lock();
-	if (cpu_online(cpu))
-		ret = work_on_cpu(cpu, xup_reregister_here, &args);
-	else
-		ret = -ENODEV;
-	cpus_read_unlock();
-	return ret;
-}
 
 int xup_register_init(void)
 {
