@@ -62,8 +62,10 @@ err_register:
 
 /*
  * Debugfs goes first (no new test requests), then every CPU gets the
- * kernel's vector back, and only then are our IRQs freed: an interrupt
- * still pending on our vector is handled before its IRQ disappears.
+ * kernel's vector back (xup_register_exit() returns only once Xen raises
+ * our vector on no online CPU, give_back.c), and only then are our IRQs
+ * freed: an interrupt still pending on our vector is handled before its
+ * IRQ disappears.
  */
 static void __exit xup_exit(void)
 {
