@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * syscore resume and shutdown hooks on every supported kernel.
+ * A syscore resume hook on every supported kernel.
  *
  * Up to 6.12 a hook is a struct syscore_ops registered with
  * register_syscore_ops(), and its callbacks take no argument.  By 7.2 it
@@ -20,7 +20,6 @@ struct xp_syscore {
 	struct syscore core;
 	struct syscore_ops ops;
 	void (*resume)(void);
-	void (*shutdown)(void);
 };
 
 static inline void xp_syscore_resume(void *data)
@@ -30,21 +29,11 @@ static inline void xp_syscore_resume(void *data)
 	s->resume();
 }
 
-static inline void xp_syscore_shutdown(void *data)
-{
-	struct xp_syscore *s = data;
-
-	s->shutdown();
-}
-
 static inline void xp_register_syscore(struct xp_syscore *s,
-				       void (*resume)(void),
-				       void (*shutdown)(void))
+				       void (*resume)(void))
 {
 	s->resume = resume;
-	s->shutdown = shutdown;
 	s->ops.resume = xp_syscore_resume;
-	s->ops.shutdown = xp_syscore_shutdown;
 	s->core.ops = &s->ops;
 	s->core.data = s;
 	register_syscore(&s->core);
@@ -62,11 +51,9 @@ struct xp_syscore {
 };
 
 static inline void xp_register_syscore(struct xp_syscore *s,
-				       void (*resume)(void),
-				       void (*shutdown)(void))
+				       void (*resume)(void))
 {
 	s->ops.resume = resume;
-	s->ops.shutdown = shutdown;
 	register_syscore_ops(&s->ops);
 }
 

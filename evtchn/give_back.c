@@ -22,8 +22,8 @@
  *     - unload: exit frees no IRQ until every online CPU is back on the
  *       kernel's vector.  It retries with back-off, says why after a few
  *       seconds and then once a minute (xup_wait_given_back());
- *     - shutdown: nothing more can be done; one line says which CPU the
- *       next kernel may find on a vector it does not expect.
+ *     - reboot, power-off, kexec: nothing more can be done; one line says
+ *       which CPU the next kernel may find on a vector it does not expect.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -32,6 +32,8 @@
 #include <linux/delay.h>
 #include <linux/jiffies.h>
 #include <linux/module.h>
+#include <linux/notifier.h>
+#include <linux/reboot.h>
 #include <linux/smp.h>
 #include <asm/irq_vectors.h>
 
@@ -46,6 +48,7 @@
 
 static bool xup_pinned;		/* __module_get() by xup_pin() */
 static bool xup_unloading;	/* exit is giving the vectors back */
+static bool xup_down;		/* the reboot notifier has run */
 
 struct xup_give_back {
 	unsigned int cpu;	/* the CPU whose vCPU is concerned */
@@ -213,27 +216,58 @@ void xup_wait_given_back(void)
 }
 
 /*
- * syscore shutdown (reboot, power-off, kexec): every vCPU back on the
- * kernel's vector, for whatever runs next.  Only the boot CPU's task runs
- * here but the other CPUs are still up (they stop in machine_shutdown()
- * and the like, later), and CPU hotplug is disabled by then.  ->online
- * cleared on each CPU keeps any pending retry from registering ours again.
- * A crash kexec does not come here: the crash kernel registers its own
- * vector for each CPU it brings up.
+ * Reboot, power-off, halt and kexec (kernel_restart_prepare() and
+ * kernel_shutdown_prepare() call the reboot notifiers on every supported
+ * kernel, while kernel_kexec() runs the syscore shutdown hooks only since
+ * 6.7): every
+ * vCPU back on the kernel's vector, for whatever runs next.  Without it a
+ * kexec'd kernel that does not use per-vCPU vectors, or registers them
+ * later, receives its events on a vector it never set up.  Process
+ * context, all CPUs up.  ->online cleared on each CPU keeps a pending
+ * retry from registering ours again, and xup_down a CPU coming online
+ * afterwards (CPU hotplug is disabled only later).  A crash kexec does
+ * not come here: the crash kernel registers its own vector for each CPU
+ * it brings up.
  */
-void xup_give_back_shutdown(void)
+static int xup_reboot(struct notifier_block *nb, unsigned long action,
+		      void *data)
 {
 	unsigned int cpu;
 
+	WRITE_ONCE(xup_down, true);
 	cpus_read_lock();
 	for_each_online_cpu(cpu) {
 		struct xup_give_back gb = { .cpu = cpu, .stop = true };
 
 		if (xup_give_back(&gb))
-			pr_err("shutdown: CPU%u stays on our vector (on CPU%u: %d, from CPU%u: %d): the next kernel may receive its events there\n",
+			pr_err("going down: CPU%u stays on our vector (on CPU%u: %d, from CPU%u: %d): the next kernel may receive its events there\n",
 			       cpu, cpu, gb.here, gb.other, gb.there);
 	}
 	cpus_read_unlock();
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block xup_reboot_nb = {
+	.notifier_call = xup_reboot,
+};
+
+bool xup_going_down(void)
+{
+	return READ_ONCE(xup_down);
+}
+
+int xup_reboot_hook_register(void)
+{
+	int ret = register_reboot_notifier(&xup_reboot_nb);
+
+	if (ret)
+		pr_err("cannot register the reboot notifier: %d\n", ret);
+	return ret;
+}
+
+void xup_reboot_hook_unregister(void)
+{
+	unregister_reboot_notifier(&xup_reboot_nb);
 }
 
 #ifdef XP_TEST_HOOKS

@@ -60,7 +60,9 @@ int xup_register_kernels(void);
 void xup_give_back_offline(unsigned int cpu);
 void xup_give_back_begin_unload(void);
 void xup_wait_given_back(void);
-void xup_give_back_shutdown(void);
+int xup_reboot_hook_register(void);
+void xup_reboot_hook_unregister(void);
+bool xup_going_down(void);
 void xup_log_registration(unsigned int cpu, u8 vector, u32 spiv);
 
 /* vcpu_info.c */

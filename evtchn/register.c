@@ -21,7 +21,10 @@
  *    CPUs): our vector, directly on the resuming CPU and through the retry
  *    work on the others;
  *  - offline callback, and so unload (cpuhp_remove_state() runs it on every
- *    CPU): the kernel's vector, before the IRQ core shuts our IRQ down.
+ *    CPU): the kernel's vector, before the IRQ core shuts our IRQ down;
+ *  - reboot notifier (reboot, power-off, kexec): the kernel's vector on
+ *    every CPU, from which none registers ours again (give_back.c).
+ * (Giving back that fails there is retried from another CPU, give_back.c.)
  * The upcall entry runs on the same CPU with interrupts off, so it never
  * sees a half-done registration; ->online turns a retry that lost the race
  * with the offline callback into a no-op.
@@ -176,7 +179,8 @@ static void xup_retry(struct work_struct *work)
 static int xup_cpu_online(unsigned int cpu)
 {
 	local_irq_disable();
-	this_cpu_write(xup_cpus.online, true);
+	/* Once the system is going down, CPUs stay on the kernel's vector. */
+	this_cpu_write(xup_cpus.online, !xup_going_down());
 	xup_register_ours();
 	local_irq_enable();
 	return 0;
@@ -227,7 +231,7 @@ static void xup_unregister_resume(void)
 }
 
 /*
- * The resume hook goes first and away last: a resume that comes while the
+ * The resume and reboot hooks go first and away last: a resume that comes while the
  * hotplug callbacks are not (or no longer) there finds every CPU with
  * ->online false and registers nothing, while hotplug callbacks without
  * the resume hook would leave the CPUs on the kernel's vector after a
@@ -245,11 +249,17 @@ int xup_register_init(void)
 		INIT_DELAYED_WORK(&c->retry, xup_retry);
 	}
 
-	xp_register_syscore(&xup_syscore, xup_resume, xup_give_back_shutdown);
+	xp_register_syscore(&xup_syscore, xup_resume);
+	ret = xup_reboot_hook_register();
+	if (ret) {
+		xup_unregister_resume();
+		return ret;
+	}
 	ret = cpuhp_setup_state(CPUHP_AP_ONLINE_DYN, "xen/upcall:online",
 				xup_cpu_online, xup_cpu_offline);
 	if (ret < 0) {
 		pr_err("cannot set up CPU hotplug callbacks: %d\n", ret);
+		xup_reboot_hook_unregister();
 		xup_unregister_resume();
 		return ret;
 	}
@@ -267,5 +277,6 @@ void xup_register_exit(void)
 	xup_give_back_begin_unload();
 	cpuhp_remove_state(xup_hp_state);
 	xup_wait_given_back();
+	xup_reboot_hook_unregister();
 	xup_unregister_resume();
 }

@@ -1,14 +1,14 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# Power-off with xen_upcall loaded: its syscore shutdown hook must give
-# every vCPU back to the kernel's vector 0xf3, for whatever runs next
-# (kexec works the same way; the guest has no kexec).  The guest cannot
+# Power-off with xen_upcall loaded: its reboot notifier must give every
+# vCPU back to the kernel's vector 0xf3, for whatever runs next (kexec
+# goes through the same notifier; the guest has no kexec).  The guest cannot
 # see that happen, so this test loads the modules, leaves them loaded for
 # the power-off that ends the run (it runs last), and asks the host to
 # find 0xf3 as the last upcall vector Xen logged for every vCPU
-# ("xen-log-last:", tools/check).  Without the hook the last one would be
-# xen_upcall's.
+# ("xen-log-last:", tools/check).  Without the notifier the last one
+# would be xen_upcall's.
 
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
