@@ -14,9 +14,9 @@
 xp_require_root
 xp_require_xen
 xp_kmsg_mark
-# The APIC driver decides how destinations look (physical or logical IDs).
-xp_info "$(dmesg | grep -m1 -o 'Switched APIC routing to.*' || echo 'APIC routing: not in the kernel log')"
 xp_load_upcall
+# The APIC driver decides how destinations look (physical or logical IDs).
+xp_info "$(xp_dmesg_since_mark | grep -m1 -o 'APIC driver: [^)]*')"
 
 xp_check_own_vectors "after the load"
 xp_check_upcalls_ours
