@@ -3,6 +3,7 @@
 #ifndef _XEN_UPCALL_INTERNAL_H
 #define _XEN_UPCALL_INTERNAL_H
 
+#include <linux/dcache.h>
 #include <linux/interrupt.h>
 #include <linux/percpu.h>
 #include <linux/types.h>
@@ -20,6 +21,9 @@ struct xup_cpu {
 	u8 vector;		/* vector Xen delivers to: ours or the kernel's */
 	u32 spiv;		/* APIC_SPIV read right before registering */
 	struct delayed_work retry;	/* deferred or resumed registration */
+	unsigned int defer_streak;	/* deferrals in a row */
+	unsigned long deferred_since;	/* jiffies at the first of them */
+	bool defer_reported;		/* that streak was reported */
 
 	/* statistics */
 	u64 upcalls;		/* entries through our vector */
@@ -45,7 +49,20 @@ irqreturn_t xup_entry(int irq, void *dev_id);
 /* register.c */
 int xup_register_init(void);
 void xup_register_exit(void);
-int xup_test_reregister(unsigned int cpu, int port, bool defer);
+void xup_register_ours(void);
+u32 xup_read_spiv(void);
+int xup_hvm_set_vector(unsigned int cpu, u8 vector);
+int xup_set_vector(u8 vector, u32 spiv);
+void xup_recover_lost_edge(u8 vector);
+
+/* give_back.c */
+int xup_register_kernels(void);
+void xup_give_back_offline(unsigned int cpu);
+void xup_give_back_begin_unload(void);
+void xup_wait_given_back(void);
+int xup_reboot_hook_register(void);
+void xup_reboot_hook_unregister(void);
+bool xup_going_down(void);
 void xup_log_registration(unsigned int cpu, u8 vector, u32 spiv);
 
 /* vcpu_info.c */
@@ -55,5 +72,20 @@ bool xup_upcall_maybe_pending(void);
 /* stats.c */
 void xup_stats_init(void);
 void xup_stats_exit(void);
+
+/*
+ * test_hooks.c: only in the selftests' build (XP_TEST_HOOKS, evtchn/Kbuild);
+ * in any other build these are no-ops the compiler removes.
+ */
+#ifdef XP_TEST_HOOKS
+void xup_test_hooks_init(struct dentry *dir);
+bool xup_test_lapic_off(void);
+int xup_test_give_back_error(unsigned int cpu);
+bool xup_test_unpin(void);	/* give_back.c */
+#else
+static inline void xup_test_hooks_init(struct dentry *dir) {}
+static inline bool xup_test_lapic_off(void) { return false; }
+static inline int xup_test_give_back_error(unsigned int cpu) { return 0; }
+#endif
 
 #endif /* _XEN_UPCALL_INTERNAL_H */

@@ -4,19 +4,12 @@
  *   stats          per-CPU counters and the vector Xen delivers to now
  *   registrations  the last registrations of our vector, with the APIC_SPIV
  *                  value read right before each (bit 8: LAPIC enabled)
- *   reregister     write "CPU [PORT]": switch CPU to the kernel's vector and
- *                  back with interrupts off, after making event channel PORT
- *                  pending (exercises the lost-edge recovery; for tests)
- *   defer          write "CPU": the same switch, without an event, where the
- *                  registration of our vector sees the LAPIC disabled once
- *                  (exercises the deferral and its retry; for tests)
+ * and, in the selftests' build only, the test hooks of test_hooks.c.
  */
 #include <linux/cpumask.h>
 #include <linux/debugfs.h>
-#include <linux/kstrtox.h>
 #include <linux/seq_file.h>
 #include <linux/spinlock.h>
-#include <linux/uaccess.h>
 
 #include "internal.h"
 
@@ -79,59 +72,13 @@ static int xup_stats_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(xup_stats);
 
-static ssize_t xup_reregister_write(struct file *file, const char __user *ubuf,
-				    size_t count, loff_t *ppos)
-{
-	char buf[32];
-	unsigned int cpu;
-	int port = -1, ret;
-
-	if (count >= sizeof(buf))
-		return -EINVAL;
-	if (copy_from_user(buf, ubuf, count))
-		return -EFAULT;
-	buf[count] = '\0';
-	if (sscanf(buf, "%u %d", &cpu, &port) < 1 || cpu >= nr_cpu_ids)
-		return -EINVAL;
-
-	ret = xup_test_reregister(cpu, port, false);
-	return ret ? ret : count;
-}
-
-static const struct file_operations xup_reregister_fops = {
-	.owner = THIS_MODULE,
-	.write = xup_reregister_write,
-};
-
-static ssize_t xup_defer_write(struct file *file, const char __user *ubuf,
-			       size_t count, loff_t *ppos)
-{
-	unsigned int cpu;
-	int ret;
-
-	ret = kstrtouint_from_user(ubuf, count, 10, &cpu);
-	if (ret)
-		return ret;
-	if (cpu >= nr_cpu_ids)
-		return -EINVAL;
-	ret = xup_test_reregister(cpu, -1, true);
-	return ret ? ret : count;
-}
-
-static const struct file_operations xup_defer_fops = {
-	.owner = THIS_MODULE,
-	.write = xup_defer_write,
-};
-
 void xup_stats_init(void)
 {
 	xup_debugfs = debugfs_create_dir(KBUILD_MODNAME, NULL);
 	debugfs_create_file("stats", 0400, xup_debugfs, NULL, &xup_stats_fops);
 	debugfs_create_file("registrations", 0400, xup_debugfs, NULL,
 			    &xup_registrations_fops);
-	debugfs_create_file("reregister", 0200, xup_debugfs, NULL,
-			    &xup_reregister_fops);
-	debugfs_create_file("defer", 0200, xup_debugfs, NULL, &xup_defer_fops);
+	xup_test_hooks_init(xup_debugfs);
 }
 
 void xup_stats_exit(void)

@@ -84,6 +84,7 @@ tr_check() {
 
 xp_kmsg_mark
 xp_load_upcall
+xp_require_test_hooks
 ko=$(xp_module_file xhc_bench) || xp_bail "xhc_bench.ko not found in $XP_DIR"
 insmod "$ko" || xp_bail "insmod xhc_bench.ko"
 

@@ -15,6 +15,16 @@ xp_load_upcall() {
 	done
 }
 
+# Tests that switch vectors or fake a disabled LAPIC need the debugfs test
+# hooks, which only the selftests' build of xen_upcall.ko has (make
+# XEN_PREEMPT_TEST_HOOKS=1; tools/check builds that).  Call after
+# xp_load_upcall: without them, unloads and skips.
+xp_require_test_hooks() {
+	[ -e "$XP_UPCALL_DEBUGFS/reregister" ] && return 0
+	rmmod xup_test xen_upcall xen_hcall 2>/dev/null
+	xp_skip "xen_upcall.ko has no test hooks: build it with make XEN_PREEMPT_TEST_HOOKS=1"
+}
+
 # Column NAME of CPU's line in xen_upcall's stats file, or in FILE, a copy.
 xp_upcall_stat() {
 	awk -v c="$1" -v cpu="$2" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == c) col = i; next }

@@ -17,6 +17,7 @@ xp_require_root
 xp_require_xen
 xp_kmsg_mark
 xp_load_upcall
+xp_require_test_hooks
 
 port=$(cat /sys/kernel/debug/xup_test/send_port)
 received=/sys/kernel/debug/xup_test/received
