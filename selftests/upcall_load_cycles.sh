@@ -8,7 +8,7 @@
 # unloads xen_hcall once its users are done (it cannot go while a module
 # or an open file uses it: hcall_unload_busy.sh).  Every cycle:
 #  - xen_upcall registered its own vector on every online CPU, and Xen
-#    delivers through it: in half a second of ping-pong and timer ticks,
+#    delivers through it: in 0.3 s of ping-pong and timer ticks,
 #    each CPU's xen-upcall IRQ count rises and its HYP count does not;
 #  - after its unload every CPU takes upcalls through the kernel's vector
 #    again (and Xen logged its registration, which the host counts), and
@@ -72,7 +72,7 @@ while [ $n -lt "$cycles" ]; do
 			esac
 		done
 		before=$(xp_upcall_irq_snapshot)
-		sleep 0.5
+		sleep 0.3
 		for c in $cpus; do
 			was=$(echo "$before" | awk -v c="$c" '$1 == c { print $2, $3 }')
 			ours=$(($(xp_ours_count "$c") - ${was% *}))
@@ -117,7 +117,7 @@ while [ $n -lt "$cycles" ]; do
 	rmmod xen_hcall || xp_bail "cycle $n: rmmod xen_hcall"
 	# A sign of life for the test bed, which ends a run whose guest
 	# stays silent for minutes (tools/xoq/README.md).
-	[ $((n % 10)) -ne 0 ] || xp_info "$n of $cycles cycles done"
+	[ $((n % 5)) -ne 0 ] || xp_info "$n of $cycles cycles done"
 done
 
 xp_check_num "cycles in which xen_upcall failed to load" "$failed_loads" -eq 0
