@@ -21,6 +21,9 @@ struct xup_cpu {
 	u8 vector;		/* vector Xen delivers to: ours or the kernel's */
 	u32 spiv;		/* APIC_SPIV read right before registering */
 	struct delayed_work retry;	/* deferred or resumed registration */
+	unsigned int defer_streak;	/* deferrals in a row */
+	unsigned long deferred_since;	/* jiffies at the first of them */
+	bool defer_reported;		/* that streak was reported */
 
 	/* statistics */
 	u64 upcalls;		/* entries through our vector */
@@ -47,7 +50,19 @@ irqreturn_t xup_entry(int irq, void *dev_id);
 int xup_register_init(void);
 void xup_register_exit(void);
 void xup_register_ours(void);
-void xup_register_kernels(void);
+u32 xup_read_spiv(void);
+int xup_hvm_set_vector(unsigned int cpu, u8 vector);
+int xup_set_vector(u8 vector, u32 spiv);
+void xup_recover_lost_edge(u8 vector);
+
+/* give_back.c */
+int xup_register_kernels(void);
+void xup_give_back_offline(unsigned int cpu);
+void xup_give_back_begin_unload(void);
+void xup_wait_given_back(void);
+int xup_reboot_hook_register(void);
+void xup_reboot_hook_unregister(void);
+bool xup_going_down(void);
 void xup_log_registration(unsigned int cpu, u8 vector, u32 spiv);
 
 /* vcpu_info.c */
@@ -65,6 +80,8 @@ void xup_stats_exit(void);
 #ifdef XP_TEST_HOOKS
 void xup_test_hooks_init(struct dentry *dir);
 bool xup_test_lapic_off(void);
+int xup_test_give_back_error(unsigned int cpu);
+bool xup_test_unpin(void);	/* give_back.c */
 /* test_lost_edge.c */
 int xup_hook_lose_edge(const char *line);
 int xup_hook_lose_edge_show(char *buf, size_t size);
@@ -74,6 +91,7 @@ bool xup_test_drop_upcall(void);
 #else
 static inline void xup_test_hooks_init(struct dentry *dir) {}
 static inline bool xup_test_lapic_off(void) { return false; }
+static inline int xup_test_give_back_error(unsigned int cpu) { return 0; }
 static inline void xup_test_lose_edge(void) {}
 static inline bool xup_test_no_recovery(void) { return false; }
 static inline bool xup_test_drop_upcall(void) { return false; }

@@ -7,6 +7,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/module.h>
+#include <asm/apic.h>
 #include <asm/xen/events.h>
 #include <asm/xen/hypervisor.h>
 #include <xen/xen.h>
@@ -51,7 +52,9 @@ static int __init xup_init(void)
 	if (ret)
 		goto err_register;
 
-	pr_info("event upcalls now arrive through per-CPU vectors of this module\n");
+	/* The APIC driver decides what a vector's destination looks like. */
+	pr_info("event upcalls now arrive through per-CPU vectors of this module (APIC driver: %s)\n",
+		apic->name);
 	return 0;
 
 err_register:
@@ -62,8 +65,10 @@ err_register:
 
 /*
  * Debugfs goes first (no new test requests), then every CPU gets the
- * kernel's vector back, and only then are our IRQs freed: an interrupt
- * still pending on our vector is handled before its IRQ disappears.
+ * kernel's vector back (xup_register_exit() returns only once Xen raises
+ * our vector on no online CPU, give_back.c), and only then are our IRQs
+ * freed: an interrupt still pending on our vector is handled before its
+ * IRQ disappears.
  */
 static void __exit xup_exit(void)
 {

@@ -21,7 +21,10 @@
  *    CPUs): our vector, directly on the resuming CPU and through the retry
  *    work on the others;
  *  - offline callback, and so unload (cpuhp_remove_state() runs it on every
- *    CPU): the kernel's vector, before the IRQ core shuts our IRQ down.
+ *    CPU): the kernel's vector, before the IRQ core shuts our IRQ down;
+ *  - reboot notifier (reboot, power-off, kexec): the kernel's vector on
+ *    every CPU, from which none registers ours again (give_back.c).
+ * (Giving back that fails there is retried from another CPU, give_back.c.)
  * The upcall entry runs on the same CPU with interrupts off, so it never
  * sees a half-done registration; ->online turns a retry that lost the race
  * with the offline callback into a no-op.
@@ -43,8 +46,15 @@
 #include "internal.h"
 #include "trace.h"
 
-/* Retry a deferred registration this often (jiffies). */
-#define XUP_RETRY_DELAY	1
+/*
+ * A deferred registration is retried after 1 jiffy, then after twice as
+ * long each time, up to a second: a LAPIC enabled a moment later (a CPU
+ * coming up) costs a jiffy, one that stays disabled one retry a second,
+ * not one every jiffy.  After XUP_DEFER_REPORT of deferrals in a row the
+ * CPU is reported, once per such streak.
+ */
+#define XUP_RETRY_MAX		HZ
+#define XUP_DEFER_REPORT	HZ
 
 static enum cpuhp_state xup_hp_state;
 
@@ -52,27 +62,36 @@ static enum cpuhp_state xup_hp_state;
  * Through the exported apic rather than apic_read(): in 6.12 and 7.2
  * apic_read() is a static call that is not exported to modules.
  */
-static u32 xup_read_spiv(void)
+u32 xup_read_spiv(void)
 {
 	return apic->read(APIC_SPIV);
 }
 
-/* SPIV: the APIC_SPIV value the registration is made under, for tracing. */
-static int xup_set_vector(u8 vector, u32 spiv)
+/* @cpu's vCPU to @vector; any CPU may ask (give_back.c). */
+int xup_hvm_set_vector(unsigned int cpu, u8 vector)
 {
 	struct xen_hvm_evtchn_upcall_vector op = {
-		.vcpu = xen_vcpu_nr(smp_processor_id()),
+		.vcpu = xen_vcpu_nr(cpu),
 		.vector = vector,
 	};
-	int ret;
 
-	ret = xhc_hvm_op(HVMOP_set_evtchn_upcall_vector, &op);
+	return xhc_hvm_op(HVMOP_set_evtchn_upcall_vector, &op);
+}
+
+/*
+ * This CPU's vCPU to @vector, with interrupts disabled.  SPIV: the
+ * APIC_SPIV value the registration is made under, for tracing.
+ */
+int xup_set_vector(u8 vector, u32 spiv)
+{
+	int ret = xup_hvm_set_vector(smp_processor_id(), vector);
+
 	trace_xen_upcall_register(vector, spiv, ret);
 	return ret;
 }
 
 /* Whatever happened to Xen's edge, make a pending upcall run. */
-static void xup_recover_lost_edge(u8 vector)
+void xup_recover_lost_edge(u8 vector)
 {
 	bool pending;
 
@@ -84,6 +103,27 @@ static void xup_recover_lost_edge(u8 vector)
 		return;
 	apic->send_IPI_self(vector);
 	xup_count(recoveries);
+}
+
+/* Called with interrupts disabled, on @cpu: retry later, with back-off. */
+static void xup_defer(struct xup_cpu *c, unsigned int cpu, u32 spiv)
+{
+	unsigned long delay;
+
+	trace_xen_upcall_defer(spiv);
+	c->deferrals++;
+	if (!c->defer_streak++)
+		c->deferred_since = jiffies;
+	delay = min_t(unsigned long, 1UL << min(c->defer_streak - 1, 16U),
+		      XUP_RETRY_MAX);
+	if (!c->defer_reported &&
+	    time_after_eq(jiffies, c->deferred_since + XUP_DEFER_REPORT)) {
+		c->defer_reported = true;
+		pr_warn("CPU%u: local APIC still software-disabled (APIC_SPIV %#x) after %u ms: its events stay on the kernel's vector; retrying every %u ms\n",
+			cpu, spiv, jiffies_to_msecs(jiffies - c->deferred_since),
+			jiffies_to_msecs(XUP_RETRY_MAX));
+	}
+	queue_delayed_work_on(cpu, system_highpri_wq, &c->retry, delay);
 }
 
 /* Called with interrupts disabled. */
@@ -102,10 +142,7 @@ void xup_register_ours(void)
 	if (xup_test_lapic_off())
 		spiv &= ~APIC_SPIV_APIC_ENABLED;
 	if (!(spiv & APIC_SPIV_APIC_ENABLED)) {
-		trace_xen_upcall_defer(spiv);
-		c->deferrals++;
-		queue_delayed_work_on(cpu, system_highpri_wq, &c->retry,
-				      XUP_RETRY_DELAY);
+		xup_defer(c, cpu, spiv);
 		return;
 	}
 
@@ -121,31 +158,18 @@ void xup_register_ours(void)
 		       cpu, vector, ret);
 		return;
 	}
+	if (c->defer_reported)
+		pr_info("CPU%u: local APIC enabled after %u ms: events through our vector now\n",
+			cpu, jiffies_to_msecs(jiffies - c->deferred_since));
+	c->defer_streak = 0;
+	c->defer_reported = false;
 	c->vector = vector;
 	c->spiv = spiv;
 	c->registrations++;
 	xup_log_registration(cpu, vector, spiv);
-	/* The selftests' build may take Xen's edge away here (test_hooks.c). */
+	/* The selftests' build may take Xen's edge away here (test_lost_edge.c). */
 	xup_test_lose_edge();
 	xup_recover_lost_edge(vector);
-}
-
-/* Called with interrupts disabled. */
-void xup_register_kernels(void)
-{
-	struct xup_cpu *c = this_cpu_ptr(&xup_cpus);
-	int ret;
-
-	if (c->vector == HYPERVISOR_CALLBACK_VECTOR)
-		return;
-	ret = xup_set_vector(HYPERVISOR_CALLBACK_VECTOR, xup_read_spiv());
-	if (ret) {
-		pr_err("CPU%u: cannot give back the kernel's upcall vector: %d\n",
-		       smp_processor_id(), ret);
-		return;
-	}
-	c->vector = HYPERVISOR_CALLBACK_VECTOR;
-	xup_recover_lost_edge(HYPERVISOR_CALLBACK_VECTOR);
 }
 
 static void xup_retry(struct work_struct *work)
@@ -160,7 +184,8 @@ static void xup_retry(struct work_struct *work)
 static int xup_cpu_online(unsigned int cpu)
 {
 	local_irq_disable();
-	this_cpu_write(xup_cpus.online, true);
+	/* Once the system is going down, CPUs stay on the kernel's vector. */
+	this_cpu_write(xup_cpus.online, !xup_going_down());
 	xup_register_ours();
 	local_irq_enable();
 	return 0;
@@ -168,12 +193,17 @@ static int xup_cpu_online(unsigned int cpu)
 
 static int xup_cpu_offline(unsigned int cpu)
 {
+	struct xup_cpu *c = this_cpu_ptr(&xup_cpus);
+
 	local_irq_disable();
-	this_cpu_write(xup_cpus.online, false);
-	xup_register_kernels();
+	c->online = false;
 	local_irq_enable();
+	/* ->online is false: a retry running meanwhile registers nothing. */
+	xup_give_back_offline(cpu);
 	/* Runs on @cpu, where the work is bound: nothing can requeue it now. */
-	cancel_delayed_work_sync(this_cpu_ptr(&xup_cpus.retry));
+	cancel_delayed_work_sync(&c->retry);
+	c->defer_streak = 0;
+	c->defer_reported = false;
 	return 0;
 }
 
@@ -195,6 +225,23 @@ static void xup_resume(void)
 
 static struct xp_syscore xup_syscore;
 
+/* After the hotplug callbacks: the work a resume may have queued is gone. */
+static void xup_unregister_resume(void)
+{
+	unsigned int cpu;
+
+	xp_unregister_syscore(&xup_syscore);
+	for_each_possible_cpu(cpu)
+		cancel_delayed_work_sync(&per_cpu(xup_cpus, cpu).retry);
+}
+
+/*
+ * The resume and reboot hooks go first and away last: a resume that comes while the
+ * hotplug callbacks are not (or no longer) there finds every CPU with
+ * ->online false and registers nothing, while hotplug callbacks without
+ * the resume hook would leave the CPUs on the kernel's vector after a
+ * resume, with ->vector saying ours.
+ */
 int xup_register_init(void)
 {
 	unsigned int cpu;
@@ -207,20 +254,34 @@ int xup_register_init(void)
 		INIT_DELAYED_WORK(&c->retry, xup_retry);
 	}
 
+	xp_register_syscore(&xup_syscore, xup_resume);
+	ret = xup_reboot_hook_register();
+	if (ret) {
+		xup_unregister_resume();
+		return ret;
+	}
 	ret = cpuhp_setup_state(CPUHP_AP_ONLINE_DYN, "xen/upcall:online",
 				xup_cpu_online, xup_cpu_offline);
 	if (ret < 0) {
 		pr_err("cannot set up CPU hotplug callbacks: %d\n", ret);
+		xup_reboot_hook_unregister();
+		xup_unregister_resume();
 		return ret;
 	}
 	xup_hp_state = ret;
-	xp_register_syscore(&xup_syscore, xup_resume);
 	return 0;
 }
 
+/*
+ * Every online CPU back on the kernel's vector before the caller frees our
+ * IRQs: the offline callback gives each back (cpuhp_remove_state() runs
+ * it on every online CPU), and what it could not is retried until done.
+ */
 void xup_register_exit(void)
 {
-	xp_unregister_syscore(&xup_syscore);
-	/* Runs the offline callback on every online CPU. */
+	xup_give_back_begin_unload();
 	cpuhp_remove_state(xup_hp_state);
+	xup_wait_given_back();
+	xup_reboot_hook_unregister();
+	xup_unregister_resume();
 }

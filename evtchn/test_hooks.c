@@ -15,6 +15,11 @@
  *   defer       write "CPU [N]": the same switch without an event, where
  *               the next N registrations on CPU see the LAPIC disabled
  *               (default 1; exercises the deferral and its back-off)
+ *   give_back_fail  write "CPU N": the next N attempts to give CPU's vCPU
+ *               back to the kernel's vector fail with -EIO before the
+ *               hypercall, on CPU or from another (give_back.c)
+ *   unpin       write anything: drop the pin a failed give-back took, once
+ *               the test has brought the CPU back (-ENOENT if none)
  *   lose_edge   a real lost edge, with or without the recovery
  *               (test_lost_edge.c)
  *
@@ -23,6 +28,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/atomic.h>
 #include <linux/cpu.h>
 #include <linux/debugfs.h>
 #include <linux/fs.h>
@@ -49,6 +55,19 @@ bool xup_test_lapic_off(void)
 	return true;
 }
 
+/* Attempts left to fail at giving each CPU's vCPU back to 0xf3. */
+static DEFINE_PER_CPU(atomic_t, xup_fake_give_back_error);
+
+/* Called by give_back.c, on any CPU, with interrupts disabled. */
+int xup_test_give_back_error(unsigned int cpu)
+{
+	atomic_t *left = per_cpu_ptr(&xup_fake_give_back_error, cpu);
+
+	if (likely(!atomic_read(left)))
+		return 0;
+	return atomic_dec_if_positive(left) >= 0 ? -EIO : 0;
+}
+
 struct xup_switch_args {
 	int port;		/* made pending first, if >= 0 */
 	unsigned int lapic_off;	/* registrations that see the LAPIC off */
@@ -71,8 +90,9 @@ static long xup_switch_here(void *data)
 	local_irq_save(flags);
 	if (args->port >= 0)
 		ret = xhc_event_channel_op(EVTCHNOP_send, &send);
+	if (!ret)
+		ret = xup_register_kernels();
 	if (!ret) {
-		xup_register_kernels();
 		this_cpu_write(xup_fake_lapic_off, args->lapic_off);
 		xup_register_ours();
 	}
@@ -115,6 +135,22 @@ static int xup_hook_defer(const char *line)
 	return xup_switch_on(cpu, &args);
 }
 
+static int xup_hook_give_back_fail(const char *line)
+{
+	unsigned int cpu;
+	int n;
+
+	if (sscanf(line, "%u %d", &cpu, &n) != 2 || cpu >= nr_cpu_ids || n < 0)
+		return -EINVAL;
+	atomic_set(per_cpu_ptr(&xup_fake_give_back_error, cpu), n);
+	return 0;
+}
+
+static int xup_hook_unpin(const char *line __always_unused)
+{
+	return xup_test_unpin() ? 0 : -ENOENT;
+}
+
 struct xup_test_hook {
 	const char *name;
 	int (*run)(const char *line);	/* 0 or -errno */
@@ -124,6 +160,8 @@ struct xup_test_hook {
 static const struct xup_test_hook xup_test_hooks[] = {
 	{ "reregister", xup_hook_reregister },
 	{ "defer", xup_hook_defer },
+	{ "give_back_fail", xup_hook_give_back_fail },
+	{ "unpin", xup_hook_unpin },
 	{ "lose_edge", xup_hook_lose_edge, xup_hook_lose_edge_show },
 };
 

@@ -18,7 +18,6 @@
 #include <asm/apic.h>
 #include <asm/hw_irq.h>
 #include <asm/irqdomain.h>
-#include <asm/smp.h>
 
 #include "internal.h"
 
@@ -88,8 +87,12 @@ void xup_vectors_free(void)
 
 /*
  * The vector our IRQ has on this CPU, or 0 if it has none here.  The
- * configuration is only meaningful while the IRQ is started and targets
- * this CPU's APIC; a shut-down managed IRQ points to a placeholder vector.
+ * configuration is only meaningful while the IRQ is started and its
+ * vector is allocated on this CPU, which is what the vector domain records
+ * as the effective affinity.  Not cfg->dest_apicid: that is the APIC
+ * driver's destination, a logical ID in flat or cluster logical mode
+ * (nox2apic), not this CPU's physical APIC ID.  A shut-down managed IRQ
+ * points to a placeholder vector.
  */
 u8 xup_vector_of_this_cpu(void)
 {
@@ -97,7 +100,8 @@ u8 xup_vector_of_this_cpu(void)
 	struct irq_cfg *cfg = d ? irqd_cfg(d) : NULL;
 
 	if (!cfg || !irqd_is_started(d) ||
-	    cfg->dest_apicid != cpu_physical_id(smp_processor_id()) ||
+	    !cpumask_test_cpu(smp_processor_id(),
+			      irq_data_get_effective_affinity_mask(d)) ||
 	    cfg->vector < FIRST_EXTERNAL_VECTOR ||
 	    cfg->vector == MANAGED_IRQ_SHUTDOWN_VECTOR)
 		return 0;

@@ -17,6 +17,8 @@ xp_require_root
 xp_require_xen
 xp_kmsg_mark
 xp_load_upcall
+# The APIC driver decides how destinations look (physical or logical IDs).
+xp_info "$(xp_dmesg_since_mark | grep -m1 -o 'APIC driver: [^)]*')"
 
 xp_check_own_vectors "after the load"
 xp_check_upcalls_ours
