@@ -50,12 +50,12 @@ xp_check_num "cycles whose 200 round trips through CPU $CPU lost events" \
 	"$xp_hp_lossy" -eq 0
 xp_check_num "onlines after which Xen did not deliver CPU $CPU's events through xen_upcall's vector" \
 	"$xp_hp_not_ours" -eq 0
-# Xen's own record, for this domain and vCPU: every registration of ours
-# the module logged, per vector, and the kernel's vector at each offline.
-xp_registrations_by_vector "$seq_before" $CPU | while read -r k vec; do
-	xp_expect_xen_log $CPU "${vec#0x}" "$k"
-done
-xp_expect_xen_log $CPU f3 "$CYCLES"
+# Xen's own record, for this domain and vCPU, in Xen's order: at each
+# offline the kernel's vector (registered again by the kernel at CPU-up),
+# then ours, with the vector the module logged for that online.
+xp_expect_xen_vectors $CPU "$(awk -v s="$seq_before" -v cpu=$CPU '
+	NR > 1 && $1 >= s && $2 == cpu { sub(/^0x/, "", $3); printf "f3+ %s ", $3 }' \
+	"$XP_UPCALL_DEBUGFS/registrations")"
 
 xp_check_pingpong 2000 "after the cycles"
 rmmod xup_test

@@ -108,11 +108,11 @@ xp_registrations_unsafe() {
 		"$XP_UPCALL_DEBUGFS/registrations" | wc -l
 }
 
-# "COUNT VECTOR" per vector of CPU's registrations logged from sequence
-# number SEQ on (xp_registrations_next).
-xp_registrations_by_vector() {
-	awk -v s="$1" -v cpu="$2" 'NR > 1 && $1 >= s && $2 == cpu { n[$3]++ }
-		END { for (v in n) print n[v], v }' "$XP_UPCALL_DEBUGFS/registrations"
+# Asks the host to find, in the order Xen logged them for this domain's
+# vCPU CPU, the upcall vectors VECTORS (hex, no 0x; "XX+": one or more
+# times in a row) as a run (tools/check, check_xen_log_vectors).
+xp_expect_xen_vectors() {
+	echo "# xen-log-expect-vectors: d$(xp_domid)v$1: $2"
 }
 
 # One offline/online cycle of CPU (first argument) with xen_upcall and
