@@ -110,7 +110,8 @@ xp_registrations_unsafe() {
 
 # Asks the host to find, in the order Xen logged them for this domain's
 # vCPU CPU, the upcall vectors VECTORS (hex, no 0x; "XX+": one or more
-# times in a row) as a run (tools/check, check_xen_log_vectors).
+# times in a row) as a run; a first "^": the first the domain registered
+# for that vCPU (tools/check, check_xen_log_vectors).
 xp_expect_xen_vectors() {
 	echo "# xen-log-expect-vectors: d$(xp_domid)v$1: $2"
 }
