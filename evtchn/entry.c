@@ -22,6 +22,8 @@ irqreturn_t xup_entry(int irq, void *dev_id)
 	struct pt_regs *regs = get_irq_regs();
 	bool events, resched = false;
 
+	if (xup_test_drop_upcall())
+		return IRQ_HANDLED;
 	xup_count(upcalls);
 	/* Xen may raise the vector again after the early EOI: not an error. */
 	events = xen_evtchn_do_upcall() != IRQ_NONE;

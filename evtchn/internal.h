@@ -82,10 +82,19 @@ void xup_test_hooks_init(struct dentry *dir);
 bool xup_test_lapic_off(void);
 int xup_test_give_back_error(unsigned int cpu);
 bool xup_test_unpin(void);	/* give_back.c */
+/* test_lost_edge.c */
+int xup_hook_lose_edge(const char *line);
+int xup_hook_lose_edge_show(char *buf, size_t size);
+void xup_test_lose_edge(void);
+bool xup_test_no_recovery(void);
+bool xup_test_drop_upcall(void);
 #else
 static inline void xup_test_hooks_init(struct dentry *dir) {}
 static inline bool xup_test_lapic_off(void) { return false; }
 static inline int xup_test_give_back_error(unsigned int cpu) { return 0; }
+static inline void xup_test_lose_edge(void) {}
+static inline bool xup_test_no_recovery(void) { return false; }
+static inline bool xup_test_drop_upcall(void) { return false; }
 #endif
 
 #endif /* _XEN_UPCALL_INTERNAL_H */

@@ -11,7 +11,7 @@
  *
  *   reregister  write "CPU [PORT]": switch CPU to the kernel's vector and
  *               back with interrupts off, after making event channel PORT
- *               pending (exercises the lost-edge recovery)
+ *               pending (the event must arrive exactly once)
  *   defer       write "CPU [N]": the same switch without an event, where
  *               the next N registrations on CPU see the LAPIC disabled
  *               (default 1; exercises the deferral and its back-off)
@@ -20,6 +20,8 @@
  *               hypercall, on CPU or from another (give_back.c)
  *   unpin       write anything: drop the pin a failed give-back took, once
  *               the test has brought the CPU back (-ENOENT if none)
+ *   lose_edge   a real lost edge, with or without the recovery
+ *               (test_lost_edge.c)
  *
  * A new hook is a function taking the written line and a line in
  * xup_test_hooks[].
@@ -74,7 +76,9 @@ struct xup_switch_args {
 /*
  * On the CPU concerned, with interrupts off: make @port pending, then
  * switch to the kernel's vector and back to ours, so that the event is
- * pending across the switch and only the pending check can deliver it.
+ * pending across the switch.  Xen raises the vector at each registration
+ * too, so this shows exactly-once delivery across a switch, not the
+ * recovery (test_lost_edge.c loses an edge for that).
  */
 static long xup_switch_here(void *data)
 {
@@ -150,6 +154,7 @@ static int xup_hook_unpin(const char *line __always_unused)
 struct xup_test_hook {
 	const char *name;
 	int (*run)(const char *line);	/* 0 or -errno */
+	int (*show)(char *buf, size_t size);	/* optional: what a read gives */
 };
 
 static const struct xup_test_hook xup_test_hooks[] = {
@@ -157,6 +162,7 @@ static const struct xup_test_hook xup_test_hooks[] = {
 	{ "defer", xup_hook_defer },
 	{ "give_back_fail", xup_hook_give_back_fail },
 	{ "unpin", xup_hook_unpin },
+	{ "lose_edge", xup_hook_lose_edge, xup_hook_lose_edge_show },
 };
 
 static ssize_t xup_test_hook_write(struct file *file, const char __user *ubuf,
@@ -175,9 +181,23 @@ static ssize_t xup_test_hook_write(struct file *file, const char __user *ubuf,
 	return ret ? ret : count;
 }
 
+static ssize_t xup_test_hook_read(struct file *file, char __user *ubuf,
+				  size_t count, loff_t *ppos)
+{
+	const struct xup_test_hook *hook = file->private_data;
+	char text[128];
+	int len;
+
+	if (!hook->show)
+		return -EINVAL;
+	len = hook->show(text, sizeof(text));
+	return simple_read_from_buffer(ubuf, count, ppos, text, len);
+}
+
 static const struct file_operations xup_test_hook_fops = {
 	.owner = THIS_MODULE,
 	.open = simple_open,
+	.read = xup_test_hook_read,
 	.write = xup_test_hook_write,
 };
 
@@ -187,7 +207,8 @@ void xup_test_hooks_init(struct dentry *dir)
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(xup_test_hooks); i++)
-		debugfs_create_file(xup_test_hooks[i].name, 0200, dir,
+		debugfs_create_file(xup_test_hooks[i].name,
+				    xup_test_hooks[i].show ? 0600 : 0200, dir,
 				    (void *)&xup_test_hooks[i],
 				    &xup_test_hook_fops);
 	pr_info("test build: debugfs test hooks enabled\n");

@@ -5,7 +5,9 @@
 # while events flow.  The kernel re-registers its own vector from the boot
 # CPU while bringing CPU 1 up, before that CPU's LAPIC is enabled;
 # xen_upcall must register its vector again, on CPU 1, with the LAPIC
-# enabled, every time, and no event may be lost.
+# enabled, every time; Xen must then deliver CPU 1's events through it
+# (the kernel's IRQ counts of CPU 1 during 200 round trips through it,
+# after each online), and no event may be lost.
 
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -46,6 +48,14 @@ xp_check_num "registrations with APIC_SPIV bit 8 (LAPIC enabled) clear" \
 	"$(xp_registrations_unsafe "$seq_before")" -eq 0
 xp_check_num "cycles whose 200 round trips through CPU $CPU lost events" \
 	"$xp_hp_lossy" -eq 0
+xp_check_num "onlines after which Xen did not deliver CPU $CPU's events through xen_upcall's vector" \
+	"$xp_hp_not_ours" -eq 0
+# Xen's own record, for this domain and vCPU, in Xen's order: at each
+# offline the kernel's vector (registered again by the kernel at CPU-up),
+# then ours, with the vector the module logged for that online.
+xp_expect_xen_vectors $CPU "$(awk -v s="$seq_before" -v cpu=$CPU '
+	NR > 1 && $1 >= s && $2 == cpu { sub(/^0x/, "", $3); printf "f3+ %s ", $3 }' \
+	"$XP_UPCALL_DEBUGFS/registrations")"
 
 xp_check_pingpong 2000 "after the cycles"
 rmmod xup_test

@@ -68,6 +68,8 @@ xp_check_num "of $transitions offline/online cycles, failed or left on the kerne
 	"$xp_hp_failed" -eq 0
 xp_check_num "of $transitions batches of 200 round trips, lost events" \
 	"$xp_hp_lossy" -eq 0
+xp_check_num "of $transitions onlines, Xen not delivering through xen_upcall's vector after" \
+	"$xp_hp_not_ours" -eq 0
 for c in $cpus; do
 	was=$(eval echo "\$regs_$c")
 	xp_check_num "registrations of CPU $c in $cycles cycles" \

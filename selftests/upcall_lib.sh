@@ -56,10 +56,38 @@ xp_online_cpu_list() {
 	done
 }
 
+# CPU's interrupts in the rows of /proc/interrupts that match PATTERN (an
+# awk regular expression), summed; 0 if none matches.  The column comes
+# from the header, which lists only the online CPUs.
+xp_irq_count() {
+	awk -v cpu="CPU$1" -v pat="$2" 'NR == 1 {
+		for (i = 1; i <= NF; i++) if ($i == cpu) col = i + 1
+		next
+	} col && $0 ~ pat { n += $col } END { print n + 0 }' /proc/interrupts
+}
+
 # CPU's count of upcalls through the kernel's own vector (the HYP line of
 # /proc/interrupts: "Hypervisor callback interrupts").
 xp_hyp_count() {
-	awk -v col=$(($1 + 2)) '$1 == "HYP:" { print $col }' /proc/interrupts
+	xp_irq_count "$1" '^ *HYP:'
+}
+
+# CPU's count of upcalls through xen_upcall's vectors, as the kernel's IRQ
+# core counted them (the xen-upcall rows; 0 once the module is unloaded).
+xp_ours_count() {
+	xp_irq_count "$1" ' xen-upcall$'
+}
+
+# The guest's domain ID (xenstore "domid"; it changes on restore).
+xp_domid() {
+	"$XP_DIR/xs_read" domid
+}
+
+# Asks the host to find, in Xen's log, Xen's record of the registration of
+# VECTOR (hex, no 0x) for vCPU CPU by this domain (tools/check,
+# check_xen_log): "dDvN: upcall vector XX", at least COUNT times (default 1).
+xp_expect_xen_log() {
+	echo "# xen-log-expect: ${3:+${3}x }d$(xp_domid)v$1: upcall vector $2"
 }
 
 # The IRQ of end B of xup_test's loopback pair (the end on cpu_b).
@@ -80,6 +108,14 @@ xp_registrations_unsafe() {
 		"$XP_UPCALL_DEBUGFS/registrations" | wc -l
 }
 
+# Asks the host to find, in the order Xen logged them for this domain's
+# vCPU CPU, the upcall vectors VECTORS (hex, no 0x; "XX+": one or more
+# times in a row) as a run; a first "^": the first the domain registered
+# for that vCPU (tools/check, check_xen_log_vectors).
+xp_expect_xen_vectors() {
+	echo "# xen-log-expect-vectors: d$(xp_domid)v$1: $2"
+}
+
 # One offline/online cycle of CPU (first argument) with xen_upcall and
 # xup_test loaded; IRQ_B (second) is xp_pingpong_irq_b.  End B is moved
 # back to CPU, whose vector must be xen_upcall's again, and 200 round trips
@@ -88,9 +124,12 @@ xp_registrations_unsafe() {
 # the kernel's event core even without xen_upcall (seen on this test bed
 # with the stock kernel), which is not what the tests are about.
 # Increments xp_hp_failed (a transition failed or left CPU on the kernel's
-# vector) and xp_hp_lossy (the round trips lost events).
+# vector), xp_hp_lossy (the round trips lost events) and xp_hp_not_ours
+# (Xen delivered the round trips' events to CPU through the kernel's
+# vector, or not through ours: the module's record can say otherwise).
 xp_hp_failed=0
 xp_hp_lossy=0
+xp_hp_not_ours=0
 xp_hotplug_cycle() {
 	xp_hp_cpu=$1
 	xp_online=/sys/devices/system/cpu/cpu$1/online
@@ -105,7 +144,15 @@ xp_hotplug_cycle() {
 		xp_vec=$(xp_upcall_stat vector "$xp_hp_cpu")
 	fi
 	[ "$xp_vec" != 0xf3 ] || xp_hp_failed=$((xp_hp_failed + 1))
+	xp_hp_hyp=$(xp_hyp_count "$xp_hp_cpu")
+	xp_hp_ours=$(xp_ours_count "$xp_hp_cpu")
 	echo 200 >"$XP_PINGPONG"
+	xp_hp_hyp=$(($(xp_hyp_count "$xp_hp_cpu") - xp_hp_hyp))
+	xp_hp_ours=$(($(xp_ours_count "$xp_hp_cpu") - xp_hp_ours))
+	if [ "$xp_hp_hyp" -ne 0 ] || [ "$xp_hp_ours" -eq 0 ]; then
+		xp_hp_not_ours=$((xp_hp_not_ours + 1))
+		xp_info "CPU $xp_hp_cpu after online: upcalls during 200 round trips: $xp_hp_ours through xen_upcall's vector, $xp_hp_hyp through the kernel's"
+	fi
 	# rounds N sent N received N ns_per_round N
 	# shellcheck disable=SC2046 # split the "name value" pairs
 	set -- $(cat "$XP_PINGPONG")
@@ -153,14 +200,63 @@ xp_check_own_vectors() {
 		xp_spiv=$(xp_upcall_stat spiv "$xp_c")
 		xp_check "CPU$xp_c: registered with APIC_SPIV $xp_spiv (LAPIC enabled)" \
 			[ $((xp_spiv & 0x100)) -ne 0 ]
-		echo "# xen-log-expect: v$xp_c: upcall vector ${xp_vec#0x}"
+		xp_expect_xen_log "$xp_c" "${xp_vec#0x}"
 	done
+}
+
+# Which vector Xen really delivers to, per vCPU, seen from the guest: for
+# each online CPU, end B of xup_test's loopback pair is bound there (Xen
+# then sends B's events to that vCPU), 50 round trips run, and the
+# kernel's IRQ counts of that CPU say through which vector they came.
+# WANT "ours": xen_upcall's rose and the kernel's (HYP) did not; "kernel":
+# HYP rose and no xen-upcall row counted any (after an unload).  Every
+# event must arrive.  One check per CPU, LABEL in its name; end B goes
+# back to CPU 1 (xup_test's cpu_b) at the end.
+xp_check_delivery() {
+	xp_dl_label=$1
+	xp_dl_want=$2
+	xp_dl_irq=$(xp_pingpong_irq_b)
+	for xp_c in $(xp_online_cpu_list); do
+		xp_dl_name="CPU$xp_c: Xen delivers its events through the $xp_dl_want vector ($xp_dl_label)"
+		if ! echo "$xp_c" >/proc/irq/"$xp_dl_irq"/smp_affinity_list; then
+			xp_fail "$xp_dl_name: cannot bind end B (IRQ '$xp_dl_irq') to CPU $xp_c"
+			continue
+		fi
+		xp_dl_hyp=$(xp_hyp_count "$xp_c")
+		xp_dl_ours=$(xp_ours_count "$xp_c")
+		echo 50 >"$XP_PINGPONG"
+		xp_dl_hyp=$(($(xp_hyp_count "$xp_c") - xp_dl_hyp))
+		xp_dl_ours=$(($(xp_ours_count "$xp_c") - xp_dl_ours))
+		# rounds N sent N received N ns_per_round N
+		# shellcheck disable=SC2046 # split the "name value" pairs
+		set -- $(cat "$XP_PINGPONG")
+		xp_dl_seen="$6 of 100 events, upcalls: $xp_dl_ours through xen_upcall's vector, $xp_dl_hyp through the kernel's"
+		xp_dl_ok=0
+		case $xp_dl_want:$6 in
+		ours:100) [ "$xp_dl_hyp" -eq 0 ] && [ "$xp_dl_ours" -gt 0 ] && xp_dl_ok=1 ;;
+		kernel:100) [ "$xp_dl_hyp" -gt 0 ] && [ "$xp_dl_ours" -eq 0 ] && xp_dl_ok=1 ;;
+		esac
+		if [ "$xp_dl_ok" = 1 ]; then
+			xp_pass "$xp_dl_name: $xp_dl_seen"
+		else
+			xp_fail "$xp_dl_name: $xp_dl_seen"
+		fi
+	done
+	echo 1 >/proc/irq/"$xp_dl_irq"/smp_affinity_list ||
+		xp_fail "end B (IRQ $xp_dl_irq) back to CPU 1"
 }
 
 # "CPU upcalls-through-ours upcalls-through-the-kernel's" per online CPU.
 xp_upcall_snapshot() {
 	for xp_c in $(xp_online_cpu_list); do
 		echo "$xp_c $(xp_upcall_stat upcalls "$xp_c") $(xp_hyp_count "$xp_c")"
+	done
+}
+
+# The same from the kernel's IRQ counts (xp_ours_count, xp_hyp_count).
+xp_upcall_irq_snapshot() {
+	for xp_c in $(xp_online_cpu_list); do
+		echo "$xp_c $(xp_ours_count "$xp_c") $(xp_hyp_count "$xp_c")"
 	done
 }
 

@@ -11,10 +11,15 @@
 #  - xen_upcall's resume hook registered its vector again on every CPU,
 #    with the LAPIC enabled, after the kernel had put its own back;
 #  - upcalls (timer, IPIs) arrive through it and none through the kernel's
-#    vector; a new ping-pong pair loses nothing;
+#    vector; a new ping-pong pair loses nothing, and Xen delivers its
+#    events to each vCPU through xen_upcall's vector (the kernel's IRQ
+#    counts of that CPU); Xen logged, for the new domain and each vCPU,
+#    the kernel's vector, then ours, then the kernel's after the unload
+#    (tools/check);
 #  - xhc_test's hypercalls, run again after the restore, do their whole
 #    batch, give every page back, and no flag invariant broke;
-#  - the modules unload and give the kernel its vector back.
+#  - the modules unload and Xen delivers each vCPU's events through the
+#    kernel's vector again.
 # The tests that run after this one in the same boot check the restored
 # guest again (tools/check).
 #
@@ -91,6 +96,9 @@ for c in $cpus; do
 		$(($(xp_upcall_stat registrations "$c") - was)) -ge 1
 done
 xp_check_own_vectors "after the restore"
+for c in $cpus; do
+	eval "vec_$c=$(xp_upcall_stat vector "$c" | sed 's/^0x//')"
+done
 xp_check_num "registrations with the LAPIC disabled (APIC_SPIV bit 8 clear)" \
 	"$(xp_registrations_unsafe "$seq_before")" -eq 0
 xp_check_upcalls_ours
@@ -111,12 +119,20 @@ xp_check_num "flag-invariant violations" \
 	"$(cat "$XP_HCALL_DEBUGFS/violations")" -eq 0
 insmod "$(xp_module_file xup_test)" || xp_bail "insmod xup_test.ko after the restore"
 xp_check_pingpong 10000 "after the restore"
+xp_check_delivery "after the restore" ours
 
-xp_check "rmmod xhc_test xup_test" rmmod xhc_test xup_test
+xp_check "rmmod xhc_test" rmmod xhc_test
 hyp=$(xp_hyp_snapshot)
 xp_check "rmmod xen_upcall" rmmod xen_upcall
 xp_check "every CPU takes upcalls through the kernel's vector after the unload" \
 	xp_hyp_rose_since "$hyp"
+xp_check_delivery "after the restore and the unload" kernel
+# In Xen's order, for the new domain: the kernel's vector put back on
+# resume, then ours, then the kernel's at the unload.
+for c in $cpus; do
+	xp_expect_xen_vectors "$c" "^ f3+ $(eval echo "\$vec_$c") f3"
+done
+xp_check "rmmod xup_test" rmmod xup_test
 xp_check "rmmod xen_hcall" rmmod xen_hcall
 xp_check_dmesg_clean
 xp_exit
