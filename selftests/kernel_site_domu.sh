@@ -8,7 +8,9 @@
 # while wakeup_latency sleeps 1 ms at a time on CPU 0.  Each round is one
 # memop against a fresh sleeper, and what counts is the sleeper's WORST
 # wake-up lateness in the round: a stall of seconds delays only one
-# wake-up, so a percentile over all of them could hide it.
+# wake-up, so a percentile over all of them could hide it.  A kernel
+# thread on CPU 0 sleeps too (xhc_bench's sleeper, usleep_range(1000,
+# 1100)); its worst lateness is reported, not checked.
 #
 # Configurations, all in this one boot:
 #   kernel_site  xen_hcall kernel_site=1 and xen_upcall loaded, the boot's
@@ -44,10 +46,11 @@ ROUNDS=${KERNEL_SITE_DOMU_ROUNDS:-5}
 MIB=${KERNEL_SITE_DOMU_MIB:-256}
 CPU=0
 BENCH=/sys/kernel/debug/xhc_bench/memop
+KSLEEPER=/sys/kernel/debug/xhc_bench/sleeper
 PREEMPT=/sys/kernel/debug/sched/preempt
 KS=$XP_HCALL_DEBUGFS/kernel_site
 TMP=$(mktemp -d /tmp/kernel_site_domu.XXXXXX) || exit 1
-# One line per round: config round worst_us steal_ms pages_ok
+# One line per round: config round worst_us steal_ms pages_ok kthread_us
 RESULTS=$TMP/rounds
 
 xp_require_root
@@ -92,13 +95,17 @@ modules_unload() {
 measure() {
 	"$XP_DIR/wakeup_latency" -c $CPU 600 >"$TMP/lat" &
 	lat_pid=$!
+	echo "$CPU 1000" >"$KSLEEPER"
 	steal0=$(steal_ms)
 	sleep 0.5
 	echo "stock $MIB 1 $CPU" >"$BENCH" || xp_fail "$1 round $2: memop (write status)"
 	sleep 0.2
 	kill -TERM $lat_pid
 	wait $lat_pid
+	echo stop >"$KSLEEPER"
 	steal=$(($(steal_ms) - steal0))
+	# cpu N period_us N running 0|1 samples N max_us N
+	kworst=$(awk '{ print $10 }' "$KSLEEPER")
 	# round R decrease_ns N populate_ns N pages N released N back N bad N
 	# shellcheck disable=SC2046 # split the "name value" pairs
 	set -- "$1" "$2" $(cat "$BENCH")
@@ -110,9 +117,9 @@ measure() {
 	worst=$(awk '$1 == "samples" && $2 > 0 { print $4 }' "$TMP/lat")
 	case $worst in
 	'' | *[!0-9]*) xp_fail "$1 round $2: the sleeper measured nothing" ;;
-	*) echo "$1 $2 $worst $steal $pages_ok" >>"$RESULTS" ;;
+	*) echo "$1 $2 $worst $steal $pages_ok ${kworst:-0}" >>"$RESULTS" ;;
 	esac
-	xp_info "round $2 $1: worst ${worst:-?} us, hypercalls $hcall_ms ms, steal $steal ms, pages back $pages_ok"
+	xp_info "round $2 $1: worst ${worst:-?} us (kernel thread ${kworst:-?} us), hypercalls $hcall_ms ms, steal $steal ms, pages back $pages_ok"
 }
 
 # round CONFIG ROUND
@@ -127,9 +134,10 @@ round() {
 }
 
 # Prints the median of CONFIG's per-round worst, its max, the round of
-# the max and that round's steal: "median max round steal".
+# the max and that round's steal: "median max round steal"; of the
+# kernel thread's with a second argument 6 (the column).
 summary() {
-	awk -v c="$1" '$1 == c { w[n++] = $3 + 0; r[$3 + 0] = $2; s[$3 + 0] = $4 }
+	awk -v c="$1" -v k="${2:-3}" '$1 == c { w[n++] = $k + 0; r[$k + 0] = $2; s[$k + 0] = $4 }
 		END {
 			if (!n) { print "x x x x"; exit }
 			for (i = 1; i < n; i++)
@@ -196,6 +204,9 @@ for c in kernel_site "$base" stock; do
 	set -- $(summary "$c")
 	[ "$1" = x ] && continue
 	xp_info "$c: median per-round worst $1 us, max $2 us (round $3, steal $4 ms)"
+	# shellcheck disable=SC2046 # "median max round steal"
+	set -- $(summary "$c" 6)
+	xp_info "$c: kernel thread: median per-round worst $1 us, max $2 us (round $3, steal $4 ms)"
 	xp_check_num "$c: rounds with every page back" \
 		"$(awk -v c="$c" '$1 == c && $5 == 1' "$RESULTS" | wc -l)" -eq "$ROUNDS"
 done
