@@ -15,8 +15,11 @@
  *            that sleeps PERIOD_US at a time (usleep_range(PERIOD_US,
  *            PERIOD_US * 11 / 10)) and records how late each wake-up is,
  *            from zero; write "stop" to stop it.  read: "cpu N period_us N
- *            running 0|1 samples N max_us N", max_us the worst lateness
- *            beyond PERIOD_US since the start
+ *            running 0|1 samples N max_us N max_net_us N steal_at_max_us N":
+ *            since the start, the worst lateness beyond PERIOD_US, the
+ *            worst once the CPU's steal time during that sleep (time the
+ *            hypervisor ran something else) is taken off, and the steal
+ *            time during the sleep of the worst
  *   version  write "CALLS": XENVER_version through both paths, in rounds of
  *            four blocks of 25 calls (ABBA); read: "stock_ns N module_ns N
  *            calls N rounds N median_ratio_permille N block N
@@ -27,6 +30,7 @@
 #include <linux/completion.h>
 #include <linux/debugfs.h>
 #include <linux/delay.h>
+#include <linux/kernel_stat.h>
 #include <linux/kthread.h>
 #include <linux/mm.h>
 #include <linux/module.h>
@@ -62,7 +66,7 @@ struct xb_memop_job {
 struct xb_sleeper {
 	struct task_struct *task;
 	unsigned int cpu, period_us;
-	u64 samples, max_ns;
+	u64 samples, max_ns, max_net_ns, steal_at_max_ns;
 };
 
 static DEFINE_MUTEX(xb_lock);
@@ -180,19 +184,32 @@ static int xb_memop_show(struct seq_file *m, void *v)
 	return 0;
 }
 
+/* Steal time of @cpu, as the scheduler's tick accounts it. */
+static u64 xb_steal_ns(unsigned int cpu)
+{
+	return READ_ONCE(kcpustat_cpu(cpu).cpustat[CPUTIME_STEAL]);
+}
+
 static int xb_sleeper_thread(void *data)
 {
 	struct xb_sleeper *s = data;
-	u64 period_ns = (u64)s->period_us * NSEC_PER_USEC, start, late;
+	u64 period_ns = (u64)s->period_us * NSEC_PER_USEC, start, late, steal;
 
 	while (!kthread_should_stop()) {
 		start = ktime_get_ns();
+		steal = xb_steal_ns(s->cpu);
 		usleep_range(s->period_us, s->period_us + s->period_us / 10);
 		late = ktime_get_ns() - start;
+		steal = xb_steal_ns(s->cpu) - steal;
 		late = late > period_ns ? late - period_ns : 0;
 		WRITE_ONCE(s->samples, s->samples + 1);
-		if (late > s->max_ns)
+		if (late > s->max_ns) {
 			WRITE_ONCE(s->max_ns, late);
+			WRITE_ONCE(s->steal_at_max_ns, steal);
+		}
+		late = late > steal ? late - steal : 0;
+		if (late > s->max_net_ns)
+			WRITE_ONCE(s->max_net_ns, late);
 	}
 	return 0;
 }
@@ -215,6 +232,8 @@ static int xb_sleeper_start(unsigned int cpu, unsigned int period_us)
 	xb_sleeper.period_us = period_us;
 	xb_sleeper.samples = 0;
 	xb_sleeper.max_ns = 0;
+	xb_sleeper.max_net_ns = 0;
+	xb_sleeper.steal_at_max_ns = 0;
 	task = kthread_create_on_cpu(xb_sleeper_thread, &xb_sleeper, cpu,
 				     "xb_sleep/%u");
 	if (IS_ERR(task))
@@ -250,10 +269,12 @@ static ssize_t xb_sleeper_write(struct file *file, const char __user *ubuf,
 static int xb_sleeper_show(struct seq_file *m, void *v)
 {
 	mutex_lock(&xb_sleeper_lock);
-	seq_printf(m, "cpu %u period_us %u running %d samples %llu max_us %llu\n",
+	seq_printf(m, "cpu %u period_us %u running %d samples %llu max_us %llu max_net_us %llu steal_at_max_us %llu\n",
 		   xb_sleeper.cpu, xb_sleeper.period_us, !!xb_sleeper.task,
 		   READ_ONCE(xb_sleeper.samples),
-		   div_u64(READ_ONCE(xb_sleeper.max_ns), NSEC_PER_USEC));
+		   div_u64(READ_ONCE(xb_sleeper.max_ns), NSEC_PER_USEC),
+		   div_u64(READ_ONCE(xb_sleeper.max_net_ns), NSEC_PER_USEC),
+		   div_u64(READ_ONCE(xb_sleeper.steal_at_max_ns), NSEC_PER_USEC));
 	mutex_unlock(&xb_sleeper_lock);
 	return 0;
 }
