@@ -5,13 +5,18 @@
 # become preemptible.  xhc_bench's "stock" memop gives MIB of memory to Xen
 # and has Xen populate it again through the kernel's HYPERVISOR_memory_op
 # (what the balloon driver does), from a kernel thread bound to CPU 0,
-# while wakeup_latency sleeps 1 ms at a time on CPU 0.  Each round is one
-# memop against a fresh sleeper, and what counts is the sleeper's WORST
-# wake-up lateness in the round: a stall of seconds delays only one
-# wake-up, so a percentile over all of them could hide it.  A kernel
-# thread on CPU 0 sleeps too (xhc_bench's sleeper, usleep_range(1000,
-# 1100)); its worst lateness is reported, not checked.
+# while two tasks on CPU 0 sleep 1 ms at a time: wakeup_latency (user
+# space) and xhc_bench's sleeper (a kernel thread, usleep_range(1000,
+# 1100)).  Each round is one memop against fresh sleepers, and what counts
+# is a sleeper's WORST wake-up lateness in the round: a stall of seconds
+# delays only one wake-up, so a percentile over all of them could hide it.
 #
+# The checks use the kernel thread's worst lateness net of steal time (for
+# each sleep, the CPU's steal accounted meanwhile is taken off): time in
+# which Xen ran another vCPU (dom0's, on the emulated test bed with its
+# host busy: seconds per round) is not the guest's hypercall holding the
+# CPU, and one such burst would decide a round.  The raw worst of both
+# sleepers is reported too.
 # Configurations, all in this one boot:
 #   kernel_site  xen_hcall kernel_site=1 and xen_upcall loaded, the boot's
 #                voluntary (or none) preemption
@@ -34,7 +39,10 @@
 # Checks: every page back in every round; reschedules done at the kernel's
 # instruction (debugfs xen_hcall/kernel_site, resched_done) and no
 # violation; median per-round worst of kernel_site <= 1.5x that of full;
-# median per-round worst of stock >= 10x that of kernel_site.
+# median per-round worst of stock >= 10x that of kernel_site.  Medians
+# below FLOOR_US (5 ms: the tick at HZ=250, at which steal is accounted,
+# and the sleep's slack) count as FLOOR_US: differences below it are not
+# resolved.
 #
 # Environment: KERNEL_SITE_DOMU_ROUNDS (rounds per configuration, default
 # 5), KERNEL_SITE_DOMU_MIB (default 256).
@@ -43,6 +51,9 @@
 . "$(dirname "$0")/lib.sh"
 
 ROUNDS=${KERNEL_SITE_DOMU_ROUNDS:-5}
+FLOOR_US=5000
+# The per-round worst the checks compare: column 7 of RESULTS.
+GATE=7
 MIB=${KERNEL_SITE_DOMU_MIB:-256}
 CPU=0
 BENCH=/sys/kernel/debug/xhc_bench/memop
@@ -137,12 +148,14 @@ round() {
 }
 
 # Prints the median of CONFIG's per-round worst, its max, the round of
-# the max and that round's steal: "median max round steal"; of the
-# kernel thread's with a second argument 6 (the column).
+# the max, that round's steal (ms) and the steal during the kernel
+# thread's worst sleep of that round (us): "median max round steal
+# ksteal"; the per-round worst is wakeup_latency's, or with a second
+# argument that column of RESULTS.
 summary() {
-	awk -v c="$1" -v k="${2:-3}" '$1 == c { w[n++] = $k + 0; r[$k + 0] = $2; s[$k + 0] = $4 }
+	awk -v c="$1" -v k="${2:-3}" '$1 == c { w[n++] = $k + 0; r[$k + 0] = $2; s[$k + 0] = $4 " " $8 }
 		END {
-			if (!n) { print "x x x x"; exit }
+			if (!n) { print "x x x x x"; exit }
 			for (i = 1; i < n; i++)
 				for (j = i; j > 0 && w[j - 1] > w[j]; j--) {
 					t = w[j]; w[j] = w[j - 1]; w[j - 1] = t
@@ -152,8 +165,9 @@ summary() {
 		}' "$RESULTS"
 }
 
-median() {
-	summary "$1" | cut -d' ' -f1
+# The median per-round worst that the checks compare, at least FLOOR_US.
+gated_median() {
+	summary "$1" $GATE | awk -v f=$FLOOR_US '$1 ~ /^[0-9]+$/ { print $1 < f ? f : $1 }'
 }
 
 ratio() {
@@ -213,21 +227,21 @@ for c in kernel_site "$base" stock; do
 	# shellcheck disable=SC2046 # "median max round steal"
 	set -- $(summary "$c")
 	[ "$1" = x ] && continue
-	xp_info "$c: median per-round worst $1 us, max $2 us (round $3, steal $4 ms)"
+	xp_info "$c: wakeup_latency: median per-round worst $1 us, max $2 us (round $3, steal $4 ms)"
 	# shellcheck disable=SC2046 # "median max round steal"
 	set -- $(summary "$c" 6)
-	xp_info "$c: kernel thread: median per-round worst $1 us, max $2 us (round $3)"
+	xp_info "$c: kernel thread: median per-round worst $1 us, max $2 us (round $3, steal $4 ms, $5 us of it in that sleep)"
 	# shellcheck disable=SC2046 # "median max round steal"
 	set -- $(summary "$c" 7)
-	xp_info "$c: kernel thread, net of steal: median per-round worst $1 us, max $2 us (round $3)"
+	xp_info "$c: kernel thread, net of steal: median per-round worst $1 us, max $2 us (round $3, steal $4 ms)"
 	xp_check_num "$c: rounds with every page back" \
 		"$(awk -v c="$c" '$1 == c && $5 == 1' "$RESULTS" | wc -l)" -eq "$ROUNDS"
 done
-ks_med=$(median kernel_site)
-base_med=$(median "$base")
-case $ks_med.$base_med in
-*[!0-9.]* | .* | *.) xp_bail "no per-round worst to compare: kernel_site '$ks_med', $base '$base_med'" ;;
-esac
+ks_med=$(gated_median kernel_site)
+base_med=$(gated_median "$base")
+if [ -z "$ks_med" ] || [ -z "$base_med" ]; then
+	xp_bail "no per-round worst to compare: kernel_site '$ks_med', $base '$base_med'"
+fi
 
 xp_check_num "kernel_site: flag-invariant violations" "$ks_violations" -eq 0
 if xp_kernel_preempts "$mode"; then
@@ -237,12 +251,12 @@ if xp_kernel_preempts "$mode"; then
 else
 	xp_info "kernel_site: $ks_requested reschedules requested, $ks_done done"
 	xp_check_num "kernel_site: reschedules done at the kernel's instruction" "$ks_done" -gt 0
-	stock_med=$(median stock)
-	xp_info "stock/kernel_site, median per-round worst: $(ratio "$stock_med" "$ks_med")"
+	stock_med=$(gated_median stock)
+	xp_info "stock/kernel_site, median per-round worst net of steal: $(ratio "$stock_med" "$ks_med") (at least 10)"
 	xp_check_num "stock: median per-round worst >= 10x kernel_site's ($ks_med us)" \
 		"$stock_med" -ge $((10 * ks_med))
 fi
-xp_info "kernel_site/$base, median per-round worst: $(ratio "$ks_med" "$base_med") (at most 1.5)"
+xp_info "kernel_site/$base, median per-round worst net of steal: $(ratio "$ks_med" "$base_med") (at most 1.5)"
 xp_check_num "kernel_site: median per-round worst * 2 <= 3 * $base's ($base_med us)" \
 	"$((ks_med * 2))" -le "$((3 * base_med))"
 xp_check_dmesg_clean
