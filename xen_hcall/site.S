@@ -25,6 +25,7 @@
 #include <linux/linkage.h>
 #include <linux/objtool.h>
 #include <asm/alternative.h>
+#include <asm/asm.h>
 #include <asm/cpufeatures.h>
 #include <asm/smap.h>
 #include <asm/unwind_hints.h>
@@ -109,6 +110,8 @@ SYM_CODE_START(\name\()_\stub)
 	RET
 .endif
 SYM_CODE_END(\name\()_\stub)
+/* Up to \fn's own check, RCU may not be watching: no kprobes here. */
+	_ASM_NOKPROBE(\name\()_\stub)
 .endm
 
 	.text
@@ -131,6 +134,9 @@ SYM_FUNC_START(xhc_site_borrowed)
 SYM_INNER_LABEL(xhc_site_borrowed_insn, SYM_L_GLOBAL)
 	ANNOTATE_NOENDBR
 	ALTERNATIVE "vmcall", "vmmcall", X86_FEATURE_VMMCALL
+/* The return as the kernel patched it, to compare the kernel's with. */
+SYM_INNER_LABEL(xhc_site_borrowed_ret, SYM_L_GLOBAL)
+	ANNOTATE_NOENDBR
 	RET
 SYM_FUNC_END(xhc_site_borrowed)
 	XHC_RESCHED_STUB xhc_site_borrowed, xhc_resched_kernel_site, enter, call
