@@ -122,9 +122,12 @@ XHC_SITE xhc_site_user, 1
  * Where a hypercall that an interrupt caught on the kernel's own hypercall
  * instruction (kernel_site.c) continues after a reschedule.  The kernel's
  * instruction is the first one of a function that returns right after it
- * ("vmmcall; ret"), so calling the same instruction here with the same
- * registers is the same as going back there, without an indirect jump:
- * xhc_site_borrowed_enter does that.  An interrupt during a further
+ * ("vmmcall; ret"), or follows only an ENDBR (kernels built with IBT),
+ * which changes neither registers nor the stack: either way the stack at
+ * the instruction is that of a function entry, with the return address
+ * into the kernel's caller on top.  So calling the same instruction here
+ * with the same registers is the same as going back there, without an
+ * indirect jump: xhc_site_borrowed_enter does that.  An interrupt during a further
  * continuation lands on xhc_site_borrowed_insn and goes through
  * xhc_site_borrowed_resched.  An interrupt that Xen held back until the
  * kernel's hypercall was over lands right after the instruction and goes
