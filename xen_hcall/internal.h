@@ -3,8 +3,10 @@
 #ifndef _XEN_HCALL_INTERNAL_H
 #define _XEN_HCALL_INTERNAL_H
 
+#include <linux/irqflags.h>
 #include <linux/percpu.h>
 #include <linux/preempt.h>
+#include <linux/rcupdate.h>
 #include <linux/types.h>
 
 struct dentry;
@@ -18,7 +20,8 @@ long xhc_site_user(unsigned long op, unsigned long a1, unsigned long a2,
 		   unsigned long a3, unsigned long a4, unsigned long a5);
 extern const u8 xhc_site_kernel_insn[], xhc_site_kernel_resched[];
 extern const u8 xhc_site_user_insn[], xhc_site_user_resched[];
-extern const u8 xhc_site_borrowed_insn[], xhc_site_borrowed_resched[];
+extern const u8 xhc_site_borrowed_insn[], xhc_site_borrowed_ret[];
+extern const u8 xhc_site_borrowed_resched[];
 extern const u8 xhc_site_borrowed_enter[], xhc_site_borrowed_return[];
 asmlinkage void xhc_resched_hcall(void);
 asmlinkage void xhc_resched_kernel_site(void);
@@ -47,6 +50,25 @@ bool xhc_cpu_in_hcall(int cpu);
 const char *xhc_preempt_mode(void);
 bool xhc_irq_context_preemptible(struct pt_regs *regs);
 extern bool xhc_resched_enabled;
+
+/*
+ * The context rule once more, in the interrupted task, where the interrupt
+ * returned into a reschedule stub; @flags are the interrupt flags it found
+ * (the caller has since disabled interrupts, so that a full-preemption
+ * kernel cannot schedule inside rcu_is_watching()'s preempt_enable()).
+ * Interrupts on and a zero preempt count, as the interrupt saw them, and
+ * RCU watching: inside the interrupt RCU always watches (the entry code
+ * sees to it), so only here does it show whether the interrupted context
+ * had RCU watching.  An interrupt that came in an extended quiescent state
+ * must not schedule, as irqentry_exit() does not.  The callers are notrace
+ * and NOKPROBE_SYMBOL() up to this check (rcu_is_watching() is notrace
+ * itself), so nothing is traced or probed where RCU may not be watching.
+ */
+static __always_inline bool xhc_task_may_schedule(unsigned long flags)
+{
+	return !arch_irqs_disabled_flags(flags) && !preempt_count() &&
+	       rcu_is_watching();
+}
 
 /* kernel_site.c: the option for the kernel's own hypercall instruction. */
 extern atomic_t xhc_kernel_site_active;	/* decremented in site.S */

@@ -7,9 +7,10 @@
  * The kernel's hypercalls (HYPERVISOR_*(), privcmd's ioctls, so the
  * toolstack's domctls and memory_ops) all call the xen_hypercall static
  * call, whose target on HVM/PVH is xen_hypercall_amd or xen_hypercall_intel:
- * "vmmcall; ret" or "vmcall; ret".  The target is read at load from the
- * static call's exported trampoline ("jmp <target>") and must start with
- * the same instruction as this module's sites.
+ * "vmmcall; ret" or "vmcall; ret", after an ENDBR on kernels built with IBT.
+ * The target is read at load from the static call's exported trampoline
+ * ("jmp <target>") and must hold the same instruction as this module's
+ * sites, followed by the kernel's return (xhc_find_kernel_insn()).
  *
  * Xen continues a long hypercall by leaving RIP on the instruction, so an
  * interrupt during a continuation sees regs->ip on it; an interrupt that
@@ -35,6 +36,7 @@
 #include <linux/debugfs.h>
 #include <linux/delay.h>
 #include <linux/kallsyms.h>
+#include <linux/kprobes.h>
 #include <linux/moduleparam.h>
 #include <linux/percpu.h>
 #include <linux/preempt.h>
@@ -44,9 +46,15 @@
 #include <linux/static_call.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
+#include <asm/cpufeature.h>
+#include <asm/ibt.h>
+#include <asm/nospec-branch.h>
 #include <asm/ptrace.h>
+#include <asm/text-patching.h>
 #include <asm/xen/hypercall.h>
 #include <xen/interface/xen.h>
+#include <xp_config.h>
+#include <xp_ibt.h>
 
 #include "internal.h"
 
@@ -67,6 +75,8 @@ atomic_t xhc_kernel_site_active = ATOMIC_INIT(0);
 
 /* vmcall and vmmcall are 3 bytes long. */
 #define XHC_INSN_LEN	3
+/* Bytes of the static call's target shown when it is refused. */
+#define XHC_PEEK_LEN	(ENDBR_INSN_SIZE + XHC_INSN_LEN + JMP32_INSN_SIZE)
 
 /* Sub-operations are counted for these hypercalls (see xhc_count_op()). */
 enum { XHC_SUB_MEMORY, XHC_SUB_DOMCTL, XHC_SUB_SYSCTL, XHC_SUBS };
@@ -104,51 +114,113 @@ static unsigned long xhc_hypercall_trampoline(void)
 }
 #endif
 
-/* The target of a static call trampoline: "jmp rel32" or "jmp rel8". */
-static unsigned long xhc_trampoline_target(unsigned long tramp)
+/*
+ * Call-depth tracking (retbleed=stuff on some Intel CPUs) sends every call
+ * through an accounting thunk and every return through
+ * call_depth_return_thunk, which keep a per-CPU call depth to decide when
+ * to refill the return stack buffer.  The stubs leave the kernel's
+ * function by a return that no call of theirs matched; that this keeps the
+ * accounting balanced has not been verified (the test bed's emulated AMD
+ * CPU cannot enable it), so the option refuses to run with it.  It is
+ * compiled in on 6.12 and 7.2, but active only when the kernel chose it
+ * at boot.
+ */
+static bool xhc_call_depth_tracking(void)
 {
-	const u8 *insn = (const u8 *)tramp;
+#ifdef HAVE_X86_FEATURE_CALL_DEPTH
+	return cpu_feature_enabled(X86_FEATURE_CALL_DEPTH);
+#else
+	return false;
+#endif
+}
+
+/* The destination of "jmp rel32" or "jmp rel8" at @addr, else 0. */
+static unsigned long xhc_jmp_target(unsigned long addr)
+{
+	const u8 *insn = (const u8 *)addr;
 	s32 rel32;
 
-	if (insn[0] == 0xeb)
-		return tramp + 2 + (s8)insn[1];
-	if (insn[0] != 0xe9)
+	if (insn[0] == JMP8_INSN_OPCODE)
+		return addr + JMP8_INSN_SIZE + (s8)insn[1];
+	if (insn[0] != JMP32_INSN_OPCODE)
 		return 0;
 	memcpy(&rel32, insn + 1, sizeof(rel32));
-	return tramp + 5 + rel32;
+	return addr + JMP32_INSN_SIZE + rel32;
 }
 
 /*
- * The instruction must be ours ("vmmcall" or "vmcall", as the alternatives
- * chose) at the very start of the function, followed by a return ("ret" or
- * "jmp __x86_return_thunk"): then the stack at the instruction is that of
- * a function entry, which is what xhc_site_borrowed relies on.
+ * Whether the instruction at @addr returns to the caller, as the kernel
+ * writes a return: "ret", or "jmp" to a return thunk.  The thunk is
+ * __x86_return_thunk as compiled, or the one the kernel chose at boot
+ * (x86_return_thunk, e.g. srso_return_thunk; not exported): apply_returns()
+ * patched the RET of our own copy, xhc_site_borrowed, to the same jump when
+ * it loaded this module.  With the ITS mitigation the kernel chooses
+ * between "ret" and its_return_thunk by the address of each return, so
+ * that thunk is accepted by name.  Any other jmp is not a return.
  */
-static int xhc_check_kernel_insn(unsigned long addr)
+static bool xhc_is_kernel_return(unsigned long addr)
 {
-	const u8 *insn = (const u8 *)addr;
-	char sym[KSYM_SYMBOL_LEN];
+	unsigned long own = (unsigned long)xhc_site_borrowed_ret;
+	unsigned long dest;
 
-	sprint_symbol(sym, addr);
-	if (memcmp(insn, xhc_site_borrowed_insn, XHC_INSN_LEN) ||
-	    (insn[XHC_INSN_LEN] != 0xc3 && insn[XHC_INSN_LEN] != 0xe9)) {
-		pr_err("kernel_site: the xen_hypercall static call points to %s (%*ph), not to \"%s; ret\"\n",
-		       sym, 4, insn, xhc_insn_name());
-		return -ENODEV;
+	if (*(const u8 *)addr == RET_INSN_OPCODE)
+		return true;
+	if (*(const u8 *)addr != JMP32_INSN_OPCODE)
+		return false;
+	dest = xhc_jmp_target(addr);
+	return dest == (unsigned long)__x86_return_thunk ||
+	       dest == (unsigned long)its_return_thunk ||
+	       (*(const u8 *)own == JMP32_INSN_OPCODE &&
+		dest == xhc_jmp_target(own));
+}
+
+/*
+ * The kernel's hypercall instruction in @func, the static call's target,
+ * or 0.  @func must be the start of a function; on a kernel built with
+ * CONFIG_X86_KERNEL_IBT (Debian 13's 6.12) it begins with an ENDBR64, or
+ * with the NOP the kernel writes over an ENDBR it seals, which the
+ * kernel's own is_endbr() recognises (always false without IBT, as in
+ * Debian 12's 6.1).  7.2 has no ENDBR there: since 6.15 SYM_FUNC_START()
+ * no longer adds one and xen_hypercall_amd/intel are ANNOTATE_NOENDBR.
+ * Then comes the instruction of our sites ("vmmcall" or "vmcall", as the
+ * alternatives chose) and the kernel's return.  An ENDBR changes neither
+ * registers nor the stack, so the stack at the instruction is still that
+ * of a function entry, which is what xhc_site_borrowed relies on.
+ */
+static unsigned long xhc_find_kernel_insn(unsigned long func)
+{
+	char sym[KSYM_SYMBOL_LEN];
+	unsigned long insn = func;
+	u8 code[XHC_PEEK_LEN];
+	u32 word;
+
+	if (copy_from_kernel_nofault(code, (const void *)func, sizeof(code))) {
+		pr_err("kernel_site=1 refused: cannot read the xen_hypercall static call's target %pS\n",
+		       (void *)func);
+		return 0;
 	}
+	sprint_symbol(sym, func);
 	if (!strstr(sym, "+0x0/")) {
-		pr_err("kernel_site: the hypercall instruction %s is not at the start of its function\n",
+		pr_err("kernel_site=1 refused: the xen_hypercall static call points into a function, to %s\n",
 		       sym);
-		return -ENODEV;
+		return 0;
 	}
-	pr_info("kernel_site: continuations of the kernel's hypercalls at %s may be rescheduled\n",
-		sym);
-	return 0;
+	memcpy(&word, code, sizeof(word));
+	if (xp_is_endbr(word))
+		insn += ENDBR_INSN_SIZE;
+	if (memcmp(code + (insn - func), xhc_site_borrowed_insn, XHC_INSN_LEN) ||
+	    !xhc_is_kernel_return(insn + XHC_INSN_LEN)) {
+		pr_err("kernel_site=1 refused: the xen_hypercall static call points to %s (%*ph), not to \"%s%s; ret\"\n",
+		       sym, (int)sizeof(code), code,
+		       HAS_KERNEL_IBT ? "[endbr64;] " : "", xhc_insn_name());
+		return 0;
+	}
+	return insn;
 }
 
 int xhc_kernel_site_init(void)
 {
-	unsigned long tramp, insn;
+	unsigned long tramp, func, insn;
 
 	if (!xhc_kernel_site_param)
 		return 0;
@@ -157,14 +229,21 @@ int xhc_kernel_site_init(void)
 		pr_err("kernel_site=1 refused: this kernel has no xen_hypercall static call (it calls the hypercall page)\n");
 		return -ENODEV;
 	}
-	insn = xhc_trampoline_target(tramp);
-	if (!insn) {
-		pr_err("kernel_site=1 refused: unexpected xen_hypercall trampoline %*ph\n",
-		       5, (const u8 *)tramp);
+	if (xhc_call_depth_tracking()) {
+		pr_err("kernel_site=1 refused: call-depth tracking is active (retbleed=stuff), which the reschedule stubs are not verified with\n");
 		return -ENODEV;
 	}
-	if (xhc_check_kernel_insn(insn))
+	func = xhc_jmp_target(tramp);
+	if (!func) {
+		pr_err("kernel_site=1 refused: unexpected xen_hypercall trampoline %*ph\n",
+		       JMP32_INSN_SIZE, (const u8 *)tramp);
 		return -ENODEV;
+	}
+	insn = xhc_find_kernel_insn(func);
+	if (!insn)
+		return -ENODEV;
+	pr_info("kernel_site: continuations of the kernel's hypercalls at %pS may be rescheduled\n",
+		(void *)insn);
 	WRITE_ONCE(xhc_kernel_insn, insn);
 	return 0;
 }
@@ -271,24 +350,33 @@ bool xhc_kernel_site_redirect(struct pt_regs *regs)
 }
 
 /*
- * Called by xhc_site_borrowed_resched, in the interrupted task, with the
- * registers of the continued hypercall saved on its stack.  The kernel's
+ * Called by the stubs of xhc_site_borrowed, in the interrupted task, with
+ * the registers of the kernel's hypercall saved on its stack.  The kernel's
  * hypercall has no flag of ours to check: what is checked again is the
- * context, where a mistake would mean sleeping in atomic context.
+ * context, where a mistake would mean sleeping in atomic context or with
+ * RCU not watching (xhc_task_may_schedule()).  Neither traced nor probed
+ * up to that check, which is all that runs before it.
  */
-asmlinkage void xhc_resched_kernel_site(void)
+asmlinkage notrace void xhc_resched_kernel_site(void)
 {
-	unsigned long switches = current->nivcsw;
+	unsigned long switches, flags;
+	bool ok;
 
-	if (unlikely(preempt_count() || irqs_disabled())) {
+	raw_local_irq_save(flags);
+	ok = xhc_task_may_schedule(flags);
+	raw_local_irq_restore(flags);
+	if (unlikely(!ok)) {
 		xhc_count(violations);
 		return;
 	}
 	/* As in xhc_resched_hcall(): the function, not the static call. */
+	switches = current->nivcsw;
 	preempt_schedule();
 	if (current->nivcsw != switches)
 		xhc_ks_count(resched_done);
 }
+
+NOKPROBE_SYMBOL(xhc_resched_kernel_site);
 
 /*
  * At unload, after xen_upcall (which depends on this module) is gone, so

@@ -22,8 +22,10 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/export.h>
+#include <linux/kprobes.h>
 #include <linux/moduleparam.h>
 #include <linux/preempt.h>
+#include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/timekeeping.h>
 #include <asm/ptrace.h>
@@ -151,15 +153,16 @@ static bool xhc_on_hcall_insn(unsigned long ip)
  * True when the interrupt landed on the hypercall instruction of a
  * preemptible hypercall of this module (Xen stopped it early and will
  * continue it when the instruction runs again), and the interrupted context
- * was preemptible: kernel mode, interrupts enabled, and a preempt count of
+ * was preemptible: kernel mode, interrupts enabled, a preempt count of
  * exactly the hardirq being handled (no spinlock, no preempt_disable(), no
- * softirq, no nested interrupt).  False under full, lazy or RT preemption,
- * where interrupt exit reschedules by itself, and while rescheduling is off
- * (module parameter ``resched``).
+ * softirq, no nested interrupt), and RCU watching (the reschedule stub
+ * checks again that it was watching in the interrupted context).  False
+ * under full, lazy or RT preemption, where interrupt exit reschedules by
+ * itself, and while rescheduling is off (module parameter ``resched``).
  *
  * With the module parameter ``kernel_site``, also true for an interrupt on
- * the kernel's own hypercall instruction, under the same context rule
- * (kernel_site.c).
+ * the kernel's own hypercall instruction or right after it, under the same
+ * context rule (kernel_site.c).
  *
  * Every call also checks that this CPU's in-hypercall flag belongs to the
  * current task, and counts a violation in debugfs if it does not.
@@ -186,16 +189,29 @@ bool xhc_irq_hit_preemptible_hcall(struct pt_regs *regs)
 EXPORT_SYMBOL_GPL(xhc_irq_hit_preemptible_hcall);
 
 /*
- * The context rule, for our hypercalls and the kernel's (kernel_site.c):
- * interrupts were enabled, and the preempt count is exactly the hardirq
- * being handled.  Called from the hardirq.
+ * The context rule, for our hypercalls and the kernel's (kernel_site.c), in
+ * the hardirq: a kernel context with interrupts enabled, a preempt count
+ * of exactly the hardirq being handled, and RCU watching (here that is the
+ * handler's own context, which the entry code makes RCU watch; the stubs
+ * check the interrupted context again, xhc_task_may_schedule()).
  */
-bool xhc_irq_context_preemptible(struct pt_regs *regs)
+static bool xhc_irq_context_rule(struct pt_regs *regs)
 {
-	if (!(regs->flags & X86_EFLAGS_IF) || preempt_count() != HARDIRQ_OFFSET)
-		return false;
+	return regs && !user_mode(regs) && (regs->flags & X86_EFLAGS_IF) &&
+	       preempt_count() == HARDIRQ_OFFSET && rcu_is_watching();
+}
+
+/* Whether this module reschedules at all: the kernel may do it itself. */
+static bool xhc_resched_wanted(void)
+{
 	/* Full, lazy and RT preemption reschedule at interrupt exit themselves. */
 	return READ_ONCE(xhc_resched_enabled) && !preempt_model_preemptible();
+}
+
+/* The rule, and the module's part in it. */
+bool xhc_irq_context_preemptible(struct pt_regs *regs)
+{
+	return xhc_irq_context_rule(regs) && xhc_resched_wanted();
 }
 
 /**
@@ -208,14 +224,26 @@ bool xhc_irq_context_preemptible(struct pt_regs *regs)
  * raw_irqentry_exit_cond_resched() whatever the dynamic preemption mode,
  * and then executes the hypercall instruction again so that Xen continues
  * the hypercall, possibly on another CPU.  Does nothing otherwise, and on a
- * context that is not on one of this module's hypercall instructions.
+ * context that is not on one of this module's hypercall instructions (or,
+ * with ``kernel_site``, the kernel's).
+ *
+ * The context rule is checked again here rather than trusted: kernel mode,
+ * interrupts enabled, a preempt count of exactly the hardirq, RCU watching.
+ * If it does not hold, the caller broke the contract above: a violation is
+ * counted in debugfs and nothing is changed.  The stub checks the context
+ * once more before it schedules, including that RCU was watching in the
+ * interrupted context, and does not schedule if it was not.
  *
  * Context: Hard interrupt.
  * Return: true if the interrupt now returns into the reschedule stub.
  */
 bool xhc_resched_before_hcall(struct pt_regs *regs)
 {
-	if (!need_resched())
+	if (!xhc_irq_context_rule(regs)) {
+		xhc_count(violations);
+		return false;
+	}
+	if (!xhc_resched_wanted() || !need_resched())
 		return false;
 
 	if (regs->ip == (unsigned long)xhc_site_kernel_insn)
@@ -231,22 +259,22 @@ EXPORT_SYMBOL_GPL(xhc_resched_before_hcall);
 
 /*
  * Called by the reschedule stubs of site.S, in the interrupted task, with
- * the registers of the continued hypercall saved on its stack.
+ * the registers of the continued hypercall saved on its stack.  The
+ * interrupt checked the context; it is checked again here, where a mistake
+ * would mean sleeping in atomic context or with RCU not watching
+ * (xhc_task_may_schedule()), with interrupts disabled so that the flag
+ * read is this task's, and restored as they were.
  */
-asmlinkage void xhc_resched_hcall(void)
+asmlinkage notrace void xhc_resched_hcall(void)
 {
-	unsigned long switches = current->nivcsw;
+	unsigned long switches, flags;
 	struct xhc_call *call;
 	bool ok;
 
-	/*
-	 * The interrupt checked the context; check it again here, where a
-	 * mistake would mean sleeping in atomic context.
-	 */
-	local_irq_disable();
+	raw_local_irq_save(flags);
 	call = this_cpu_read(xhc_active);
-	ok = !preempt_count() && call && call->task == current;
-	local_irq_enable();
+	ok = xhc_task_may_schedule(flags) && call && call->task == current;
+	raw_local_irq_restore(flags);
 	if (unlikely(!ok)) {
 		xhc_count(violations);
 		return;
@@ -257,12 +285,15 @@ asmlinkage void xhc_resched_hcall(void)
 	 * that the none/voluntary dynamic modes patch out: it reschedules
 	 * whenever need_resched() is set, like raw_irqentry_exit_cond_resched().
 	 */
+	switches = current->nivcsw;
 	call->in_stub = true;
 	preempt_schedule();
 	call->in_stub = false;
 	if (current->nivcsw != switches)
 		xhc_count(resched_done);
 }
+
+NOKPROBE_SYMBOL(xhc_resched_hcall);
 
 const char *xhc_preempt_mode(void)
 {

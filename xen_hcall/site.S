@@ -25,6 +25,7 @@
 #include <linux/linkage.h>
 #include <linux/objtool.h>
 #include <asm/alternative.h>
+#include <asm/asm.h>
 #include <asm/cpufeatures.h>
 #include <asm/smap.h>
 #include <asm/unwind_hints.h>
@@ -109,6 +110,8 @@ SYM_CODE_START(\name\()_\stub)
 	RET
 .endif
 SYM_CODE_END(\name\()_\stub)
+/* Up to \fn's own check, RCU may not be watching: no kprobes here. */
+	_ASM_NOKPROBE(\name\()_\stub)
 .endm
 
 	.text
@@ -119,9 +122,12 @@ XHC_SITE xhc_site_user, 1
  * Where a hypercall that an interrupt caught on the kernel's own hypercall
  * instruction (kernel_site.c) continues after a reschedule.  The kernel's
  * instruction is the first one of a function that returns right after it
- * ("vmmcall; ret"), so calling the same instruction here with the same
- * registers is the same as going back there, without an indirect jump:
- * xhc_site_borrowed_enter does that.  An interrupt during a further
+ * ("vmmcall; ret"), or follows only an ENDBR (kernels built with IBT),
+ * which changes neither registers nor the stack: either way the stack at
+ * the instruction is that of a function entry, with the return address
+ * into the kernel's caller on top.  So calling the same instruction here
+ * with the same registers is the same as going back there, without an
+ * indirect jump: xhc_site_borrowed_enter does that.  An interrupt during a further
  * continuation lands on xhc_site_borrowed_insn and goes through
  * xhc_site_borrowed_resched.  An interrupt that Xen held back until the
  * kernel's hypercall was over lands right after the instruction and goes
@@ -131,6 +137,9 @@ SYM_FUNC_START(xhc_site_borrowed)
 SYM_INNER_LABEL(xhc_site_borrowed_insn, SYM_L_GLOBAL)
 	ANNOTATE_NOENDBR
 	ALTERNATIVE "vmcall", "vmmcall", X86_FEATURE_VMMCALL
+/* The return as the kernel patched it, to compare the kernel's with. */
+SYM_INNER_LABEL(xhc_site_borrowed_ret, SYM_L_GLOBAL)
+	ANNOTATE_NOENDBR
 	RET
 SYM_FUNC_END(xhc_site_borrowed)
 	XHC_RESCHED_STUB xhc_site_borrowed, xhc_resched_kernel_site, enter, call
