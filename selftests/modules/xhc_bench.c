@@ -11,6 +11,15 @@
  *            CPU gives MIB of memory to Xen and has Xen populate it again,
  *            one hypercall each, ROUNDS times; read: one line per round,
  *            "round R decrease_ns N populate_ns N pages N released N back N bad N"
+ *   sleeper  write "CPU PERIOD_US": (re)starts a kernel thread bound to CPU
+ *            that sleeps PERIOD_US at a time (usleep_range(PERIOD_US,
+ *            PERIOD_US * 11 / 10)) and records how late each wake-up is,
+ *            from zero; write "stop" to stop it.  read: "cpu N period_us N
+ *            running 0|1 samples N max_us N max_net_us N steal_at_max_us N":
+ *            since the start, the worst lateness beyond PERIOD_US, the
+ *            worst once the CPU's steal time during that sleep (time the
+ *            hypervisor ran something else) is taken off, and the steal
+ *            time during the sleep of the worst
  *   version  write "CALLS": XENVER_version through both paths, in rounds of
  *            four blocks of 25 calls (ABBA); read: "stock_ns N module_ns N
  *            calls N rounds N median_ratio_permille N block N
@@ -20,6 +29,8 @@
 
 #include <linux/completion.h>
 #include <linux/debugfs.h>
+#include <linux/delay.h>
+#include <linux/kernel_stat.h>
 #include <linux/kthread.h>
 #include <linux/mm.h>
 #include <linux/module.h>
@@ -27,6 +38,7 @@
 #include <linux/seq_file.h>
 #include <linux/sort.h>
 #include <linux/static_call.h>
+#include <linux/string.h>
 #include <linux/uaccess.h>
 #include <asm/xen/hypercall.h>
 #include <xen/interface/version.h>
@@ -46,7 +58,20 @@ struct xb_memop_job {
 	struct completion finished;
 };
 
+/*
+ * A kernel thread that sleeps, the kernel's counterpart of the benchmark's
+ * user-space sleeper: each wake-up asks for the CPU, and how late it comes
+ * shows how long something else held it.
+ */
+struct xb_sleeper {
+	struct task_struct *task;
+	unsigned int cpu, period_us;
+	u64 samples, max_ns, max_net_ns, steal_at_max_ns;
+};
+
 static DEFINE_MUTEX(xb_lock);
+static DEFINE_MUTEX(xb_sleeper_lock);
+static struct xb_sleeper xb_sleeper;
 static struct xb_memop_job xb_job;
 static u64 xb_version_ns[2], xb_version_calls, xb_version_rounds;
 static u32 xb_version_median;	/* permille */
@@ -156,6 +181,101 @@ static int xb_memop_show(struct seq_file *m, void *v)
 			   r->released, r->back, r->bad_data);
 	}
 	mutex_unlock(&xb_lock);
+	return 0;
+}
+
+/* Steal time of @cpu, as the scheduler's tick accounts it. */
+static u64 xb_steal_ns(unsigned int cpu)
+{
+	return READ_ONCE(kcpustat_cpu(cpu).cpustat[CPUTIME_STEAL]);
+}
+
+static int xb_sleeper_thread(void *data)
+{
+	struct xb_sleeper *s = data;
+	u64 period_ns = (u64)s->period_us * NSEC_PER_USEC, start, late, steal;
+
+	while (!kthread_should_stop()) {
+		start = ktime_get_ns();
+		steal = xb_steal_ns(s->cpu);
+		usleep_range(s->period_us, s->period_us + s->period_us / 10);
+		late = ktime_get_ns() - start;
+		steal = xb_steal_ns(s->cpu) - steal;
+		late = late > period_ns ? late - period_ns : 0;
+		WRITE_ONCE(s->samples, s->samples + 1);
+		if (late > s->max_ns) {
+			WRITE_ONCE(s->max_ns, late);
+			WRITE_ONCE(s->steal_at_max_ns, steal);
+		}
+		late = late > steal ? late - steal : 0;
+		if (late > s->max_net_ns)
+			WRITE_ONCE(s->max_net_ns, late);
+	}
+	return 0;
+}
+
+static void xb_sleeper_stop(void)
+{
+	if (xb_sleeper.task)
+		kthread_stop(xb_sleeper.task);
+	xb_sleeper.task = NULL;
+}
+
+static int xb_sleeper_start(unsigned int cpu, unsigned int period_us)
+{
+	struct task_struct *task;
+
+	if (!period_us || period_us > USEC_PER_SEC || !cpu_online(cpu))
+		return -EINVAL;
+	xb_sleeper_stop();
+	xb_sleeper.cpu = cpu;
+	xb_sleeper.period_us = period_us;
+	xb_sleeper.samples = 0;
+	xb_sleeper.max_ns = 0;
+	xb_sleeper.max_net_ns = 0;
+	xb_sleeper.steal_at_max_ns = 0;
+	task = kthread_create_on_cpu(xb_sleeper_thread, &xb_sleeper, cpu,
+				     "xb_sleep/%u");
+	if (IS_ERR(task))
+		return PTR_ERR(task);
+	xb_sleeper.task = task;
+	wake_up_process(task);
+	return 0;
+}
+
+static ssize_t xb_sleeper_write(struct file *file, const char __user *ubuf,
+				size_t count, loff_t *ppos)
+{
+	unsigned int cpu, period_us;
+	char buf[32];
+	int ret = 0;
+
+	if (count >= sizeof(buf))
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, count))
+		return -EFAULT;
+	buf[count] = '\0';
+	mutex_lock(&xb_sleeper_lock);
+	if (sysfs_streq(buf, "stop"))
+		xb_sleeper_stop();
+	else if (sscanf(buf, "%u %u", &cpu, &period_us) == 2)
+		ret = xb_sleeper_start(cpu, period_us);
+	else
+		ret = -EINVAL;
+	mutex_unlock(&xb_sleeper_lock);
+	return ret ? ret : count;
+}
+
+static int xb_sleeper_show(struct seq_file *m, void *v)
+{
+	mutex_lock(&xb_sleeper_lock);
+	seq_printf(m, "cpu %u period_us %u running %d samples %llu max_us %llu max_net_us %llu steal_at_max_us %llu\n",
+		   xb_sleeper.cpu, xb_sleeper.period_us, !!xb_sleeper.task,
+		   READ_ONCE(xb_sleeper.samples),
+		   div_u64(READ_ONCE(xb_sleeper.max_ns), NSEC_PER_USEC),
+		   div_u64(READ_ONCE(xb_sleeper.max_net_ns), NSEC_PER_USEC),
+		   div_u64(READ_ONCE(xb_sleeper.steal_at_max_ns), NSEC_PER_USEC));
+	mutex_unlock(&xb_sleeper_lock);
 	return 0;
 }
 
@@ -301,6 +421,7 @@ static const struct file_operations xb_##name##_fops = {		\
 
 XB_RW_FILE(memop);
 XB_RW_FILE(version);
+XB_RW_FILE(sleeper);
 
 static int __init xb_init(void)
 {
@@ -308,12 +429,17 @@ static int __init xb_init(void)
 	debugfs_create_file("memop", 0600, xb_debugfs, NULL, &xb_memop_fops);
 	debugfs_create_file("version", 0600, xb_debugfs, NULL,
 			    &xb_version_fops);
+	debugfs_create_file("sleeper", 0600, xb_debugfs, NULL,
+			    &xb_sleeper_fops);
 	return 0;
 }
 
 static void __exit xb_exit(void)
 {
 	debugfs_remove_recursive(xb_debugfs);
+	mutex_lock(&xb_sleeper_lock);
+	xb_sleeper_stop();
+	mutex_unlock(&xb_sleeper_lock);
 }
 
 module_init(xb_init);
