@@ -10,8 +10,8 @@
 #   /xoq/params     GUEST_NAME GUEST_TIMEOUT INTERACTIVE (shell assignments)
 #   /xoq/guest.cfg  the xl config; kernel and ramdisk next to it
 # Lines for the host start with "XOQ-DOM0 ": READY (toolstack up, guest about
-# to be created), ALIVE (every 30 s), SILENT (see below), GUEST-GONE,
-# TIMEOUT guest <s>, ERROR <what>, DONE.
+# to be created), ALIVE (every 30 s), SILENT (see below), GUEST-DEAD
+# <domid> (below), GUEST-GONE, TIMEOUT guest <s>, ERROR <what>, DONE.
 
 PATH=/usr/sbin:/usr/bin:/sbin:/bin
 export PATH
@@ -185,6 +185,17 @@ while xl list "$GUEST_NAME" >/dev/null 2>&1; do
 		continue
 	fi
 	sleep 1
+done
+# A guest that died of a triple fault (or a panic: both are a reboot,
+# which the config preserves) is still there under the name xl gave it
+# when preserving it, "<name>-<time>": its vCPUs' registers and the code
+# around their RIP, read from its own memory, and Xen's VMCBs (the event
+# in flight), for the host to tell the emulator's fault from a real one.
+for dead in $(xl list | awk -v n="$GUEST_NAME-" 'index($1, n) == 1 { print $2 }'); do
+	say "GUEST-DEAD $dead: xenctx and Xen's debug key v follow"
+	"$XENBIN/xenctx" -a -C "$dead" 2>&1 | sed "s/^/xenctx d$dead: /"
+	xl debug-keys v
+	xl destroy "$dead"
 done
 say GUEST-GONE
 # xenconsoled may still be writing the last ring contents to the log.
