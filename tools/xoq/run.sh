@@ -55,7 +55,8 @@ run_usage() {
 		                     --cmdline is dom0's, the guest config is \$XOQ_GUEST_CFG
 		  --logdir DIR       default: build/xoq/<timestamp>-<pid>/ in the repository
 		exit status: 0 the guest printed XOQ-END rc=N (N is in DIR/result), 2 the
-		test bed failed, 3 known QEMU TCG flake (rerun), 64 usage error
+		test bed failed, 3 the emulator's fault, by its signature (flake.sh: rerun
+		once), 64 usage error
 	EOF
 }
 
