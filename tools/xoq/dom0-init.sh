@@ -140,6 +140,26 @@ save_restore() {
 # that Xen does not run, as runnable.
 SILENCE_DUMP=45
 
+# A guest that triple-faulted stays (on_reboot = "preserve": a triple
+# fault reboots the domain), shut down, under its name: its vCPUs'
+# registers and the code around their RIP, read from its own memory, and
+# Xen's VMCBs, for the host to tell the emulator's fault from a real one;
+# then it goes.  (A guest that powers off is shut down too, briefly,
+# before xl destroys it: Xen's log tells the two apart.)
+dump_dead_guest() {
+	state=$(xl list "$GUEST_NAME" 2>/dev/null | awk 'NR == 2 { print $5 }')
+	case $state in
+	*s* | *c*) ;;
+	*) return 1 ;;
+	esac
+	id=$(xl domid "$GUEST_NAME")
+	xl dmesg | grep -q "d${id}v[0-9]* Triple fault" || return 1
+	say "GUEST-DEAD $id: xenctx and Xen's debug key v follow"
+	"$XENBIN/xenctx" -a -C "$id" 2>&1 | sed "s/^/xenctx d$id: /"
+	xl debug-keys v
+	xl destroy "$GUEST_NAME"
+}
+
 start=$(date +%s)
 saves=0
 heard=$start
@@ -170,6 +190,9 @@ while xl list "$GUEST_NAME" >/dev/null 2>&1; do
 			sed 's/^/xenctx: /'
 		dumped=1
 	fi
+	if dump_dead_guest; then
+		break
+	fi
 	if [ $((now - start)) -ge "$GUEST_TIMEOUT" ]; then
 		say "TIMEOUT guest ${GUEST_TIMEOUT}s"
 		xl destroy "$GUEST_NAME"
@@ -185,17 +208,6 @@ while xl list "$GUEST_NAME" >/dev/null 2>&1; do
 		continue
 	fi
 	sleep 1
-done
-# A guest that died of a triple fault (or a panic: both are a reboot,
-# which the config preserves) is still there under the name xl gave it
-# when preserving it, "<name>-<time>": its vCPUs' registers and the code
-# around their RIP, read from its own memory, and Xen's VMCBs (the event
-# in flight), for the host to tell the emulator's fault from a real one.
-for dead in $(xl list | awk -v n="$GUEST_NAME-" 'index($1, n) == 1 { print $2 }'); do
-	say "GUEST-DEAD $dead: xenctx and Xen's debug key v follow"
-	"$XENBIN/xenctx" -a -C "$dead" 2>&1 | sed "s/^/xenctx d$dead: /"
-	xl debug-keys v
-	xl destroy "$dead"
 done
 say GUEST-GONE
 # xenconsoled may still be writing the last ring contents to the log.

@@ -50,13 +50,20 @@ fault_domains() {
 
 # triple_fault_signature: the first triple fault of fault_domains (Xen
 # logs "dNvM Triple fault" and that vCPU's registers), described; status 0
-# when it is a page fault no hardware raises:
-#  - CS e008, RIP == CR2: the VMCB holds Xen's own state, a page fault on
-#    Xen's text (always mapped) right after its VMRUN;
-#  - RIP == CR2 in the kernel's text (0xffffffff8...): an instruction
-#    fetch fault on text that every page table maps;
+# when it is a page fault no hardware raises.  Xen's "cr2" there is not
+# the guest's own CR2 (that stays in the VMCB: debug key v) but the
+# address of the last page fault Xen itself raised for the guest while
+# reading its memory on its behalf (SVM: svm_inject_event()): fetching the
+# instruction at RIP to decode it (the emulator offers no NRIP save), or
+# the IDT entry when it emulates an event's delivery.  The signatures:
+#  - CS e008, RIP == CR2: the VMCB holds Xen's own CS:RIP, the instruction
+#    after its VMRUN (a selector beyond a Linux guest's GDT), and Xen
+#    faulted fetching there;
+#  - RIP == CR2 in the kernel's text (0xffffffff8...): Xen could not fetch
+#    the guest's instruction from text that every page table maps;
 #  - CR2 in the first page of the cpu_entry_area (0xfffffe0000000000):
-#    the read-only IDT, mapped in every page table, unreadable.
+#    Xen could not read the guest's read-only IDT, mapped in every page
+#    table.
 # The guest's code around RIP, as dom0 read it from the guest's memory
 # after the fault (dom0-init.sh), goes into the description.
 triple_fault_signature() {
@@ -68,11 +75,11 @@ triple_fault_signature() {
 	code=$(guest_code "$vcpu")
 	what="triple fault $vcpu at RIP $cs:$rip CR2 $cr2${code:+ code $code}"
 	if [ "$cs" = e008 ] && [ "$rip" = "$cr2" ]; then
-		echo "$what: a page fault on Xen's own text after VMRUN"
+		echo "$what: Xen's own CS:RIP after VMRUN in the guest's state"
 	elif [ "$rip" = "$cr2" ] && [[ $rip == ffffffff8* ]]; then
-		echo "$what: an instruction fetch fault on kernel text"
+		echo "$what: Xen could not fetch the guest's kernel text"
 	elif [[ $cr2 == fffffe0000000??? ]]; then
-		echo "$what: a page fault on the read-only IDT"
+		echo "$what: Xen could not read the guest's IDT"
 	else
 		echo "$what: no fault that only the emulator makes"
 		return 1
