@@ -63,7 +63,9 @@ fault_domains() {
 #    the guest's instruction from text that every page table maps;
 #  - CR2 in the first page of the cpu_entry_area (0xfffffe0000000000):
 #    Xen could not read the guest's read-only IDT, mapped in every page
-#    table.
+#    table;
+#  - or the guest had not reached its /init (no XOQ-START): no code of
+#    this project had run yet (a PVH dom0's run has no such line).
 # The guest's code around RIP, as dom0 read it from the guest's memory
 # after the fault (dom0-init.sh), goes into the description.
 triple_fault_signature() {
@@ -80,6 +82,10 @@ triple_fault_signature() {
 		echo "$what: Xen could not fetch the guest's kernel text"
 	elif [[ $cr2 == fffffe0000000??? ]]; then
 		echo "$what: Xen could not read the guest's IDT"
+	elif [ "$PVH_DOM0_RUN" = 0 ] && ! grep -q '^XOQ-START' "$LOGDIR/guest.log" 2>/dev/null; then
+		# The payload, and with it every module of this project, had
+		# not started: whatever faulted, it was not this project's.
+		echo "$what: before the guest's /init ran, so before any code of this project"
 	else
 		echo "$what: no fault that only the emulator makes"
 		return 1
