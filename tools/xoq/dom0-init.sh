@@ -10,8 +10,8 @@
 #   /xoq/params     GUEST_NAME GUEST_TIMEOUT INTERACTIVE (shell assignments)
 #   /xoq/guest.cfg  the xl config; kernel and ramdisk next to it
 # Lines for the host start with "XOQ-DOM0 ": READY (toolstack up, guest about
-# to be created), ALIVE (every 30 s), SILENT (see below), GUEST-GONE,
-# TIMEOUT guest <s>, ERROR <what>, DONE.
+# to be created), ALIVE (every 30 s), SILENT (see below), GUEST-DEAD
+# <domid> (below), GUEST-GONE, TIMEOUT guest <s>, ERROR <what>, DONE.
 
 PATH=/usr/sbin:/usr/bin:/sbin:/bin
 export PATH
@@ -140,6 +140,26 @@ save_restore() {
 # that Xen does not run, as runnable.
 SILENCE_DUMP=45
 
+# A guest that triple-faulted stays (on_reboot = "preserve": a triple
+# fault reboots the domain), shut down, under its name: its vCPUs'
+# registers and the code around their RIP, read from its own memory, and
+# Xen's VMCBs, for the host to tell the emulator's fault from a real one;
+# then it goes.  (A guest that powers off is shut down too, briefly,
+# before xl destroys it: Xen's log tells the two apart.)
+dump_dead_guest() {
+	state=$(xl list "$GUEST_NAME" 2>/dev/null | awk 'NR == 2 { print $5 }')
+	case $state in
+	*s* | *c*) ;;
+	*) return 1 ;;
+	esac
+	id=$(xl domid "$GUEST_NAME")
+	xl dmesg | grep -q "d${id}v[0-9]* Triple fault" || return 1
+	say "GUEST-DEAD $id: xenctx and Xen's debug key v follow"
+	"$XENBIN/xenctx" -a -C "$id" 2>&1 | sed "s/^/xenctx d$id: /"
+	xl debug-keys v
+	xl destroy "$GUEST_NAME"
+}
+
 start=$(date +%s)
 saves=0
 heard=$start
@@ -169,6 +189,9 @@ while xl list "$GUEST_NAME" >/dev/null 2>&1; do
 		"$XENBIN/xenctx" -a -S -C "$(xl domid "$GUEST_NAME")" 2>&1 |
 			sed 's/^/xenctx: /'
 		dumped=1
+	fi
+	if dump_dead_guest; then
+		break
 	fi
 	if [ $((now - start)) -ge "$GUEST_TIMEOUT" ]; then
 		say "TIMEOUT guest ${GUEST_TIMEOUT}s"

@@ -5,6 +5,8 @@
 
 # shellcheck source=tools/xoq/pvh-dom0.sh
 . "$XOQ_DIR/pvh-dom0.sh"
+# shellcheck source=tools/xoq/flake.sh
+. "$XOQ_DIR/flake.sh"
 
 GUEST_NAME=xoq-guest
 # The guest's tsc_mode (xl.cfg(5)); empty: Xen's default (see below).
@@ -53,7 +55,8 @@ run_usage() {
 		                     --cmdline is dom0's, the guest config is \$XOQ_GUEST_CFG
 		  --logdir DIR       default: build/xoq/<timestamp>-<pid>/ in the repository
 		exit status: 0 the guest printed XOQ-END rc=N (N is in DIR/result), 2 the
-		test bed failed, 3 known QEMU TCG flake (rerun), 64 usage error
+		test bed failed, 3 the emulator's fault, by its signature (flake.sh: rerun
+		once), 64 usage error
 	EOF
 }
 
@@ -213,6 +216,11 @@ build_overlay() {
 			extra = "console=hvc0 $GUEST_CMDLINE${extra:+ $extra}"
 		EOF
 	fi >"$o/xoq/guest.cfg"
+	# A triple fault reboots the guest (as does a panic, panic=-1): the
+	# test guest is preserved, for dom0 to read its registers and code
+	# (dom0-init.sh).  The guests a PVH dom0's payload creates go at once.
+	local on_reboot=preserve
+	[ "$PVH_DOM0_RUN" = 0 ] || on_reboot=destroy
 	cat >>"$o/xoq/guest.cfg" <<-EOF
 		name = "$GUEST_NAME"
 		kernel = "/xoq/vmlinuz"
@@ -220,7 +228,7 @@ build_overlay() {
 		memory = $memory
 		vcpus = $vcpus
 		on_poweroff = "destroy"
-		on_reboot = "destroy"
+		on_reboot = "$on_reboot"
 		on_crash = "destroy"
 	EOF
 	# Xen traps the guest's every rdtsc unless told not to, and most of the
@@ -461,33 +469,16 @@ finish() {
 		msg "guest finished: rc=$rc; logs in $LOGDIR"
 		exit 0
 	fi
-	local status=2
-	if [ -z "$failure" ] && [ "$mode" = xen ] && tcg_flake; then
-		failure="test bed flake: guest triple fault (QEMU TCG nested SVM); rerun"
-		status=3
-	elif [[ $failure == "guest stalled"* ]] && [ "$PVH_DOM0_RUN" = 0 ] && int3_stall; then
-		failure="test bed flake: $failure, a vCPU caught in the emulator's INT3 delivery (kernel text patching); rerun"
-		status=3
-	elif [[ $failure == "test bed hung"* ]] && [ "$PVH_DOM0_RUN" = 0 ]; then
-		# Neither Xen nor dom0 runs any more while an unprivileged guest
-		# did, which cannot stop them (if it did, that would be a Xen
-		# bug, and cpus-at-hang.txt is the place to start).
-		failure="$failure (Xen, dom0 or QEMU stopped); rerun"
-		status=3
-	fi
-	if [ -z "$failure" ]; then
-		if grep -q '^XOQ-DOM0 TIMEOUT guest' "$LOGDIR/dom0.log" 2>/dev/null; then
-			failure="guest timeout: $(grep -m1 '^XOQ-DOM0 TIMEOUT guest' "$LOGDIR/dom0.log" | cut -d' ' -f4) without XOQ-END"
-		elif grep -q '^XOQ-DOM0 ERROR' "$LOGDIR/dom0.log" 2>/dev/null; then
-			failure="dom0: $(grep -m1 '^XOQ-DOM0 ERROR' "$LOGDIR/dom0.log" | cut -d' ' -f3-)"
-		elif [ "$mode" = xen ] && ! grep -q '^XOQ-DOM0 READY' "$LOGDIR/dom0.log" 2>/dev/null; then
-			failure="dom0 boot: QEMU stopped before dom0 was ready"
-		elif grep -q 'Triple fault' "$LOGDIR/xen.log" 2>/dev/null; then
-			failure="guest: triple fault (see xen.log)"
-		elif ! grep -q '^XOQ-START' "$LOGDIR/guest.log" 2>/dev/null; then
-			failure="guest boot: the guest never reached its /init (see guest.log)"
-		else
-			failure="guest: gone without XOQ-END (crash? see guest.log)"
+	local status=2 evidence
+	[ -n "$failure" ] || failure=$(end_reason "$mode")
+	# Exit 3 (rerun) only for a signature of the emulator (flake.sh);
+	# what the logs show goes into the reason either way.
+	if [ "$mode" = xen ]; then
+		if evidence=$(flake_signature "$failure"); then
+			failure="test bed flake (rerun): $failure, $evidence"
+			status=3
+		elif [ -n "$evidence" ]; then
+			failure="$failure, $evidence"
 		fi
 	fi
 	echo "failed=$failure" >"$LOGDIR/result"
@@ -509,51 +500,26 @@ xen_panic_reason() {
 		END { print r }'
 }
 
-# The stall of a guest caught by QEMU 7.2's nested SVM while the kernel
-# patches its text (static keys: text_poke_bp() puts an INT3 on the
-# instruction, other CPUs trap on it): no NRIP save under TCG, and a vCPU
-# keeps exiting to Xen with the INT3's #BP as the event in flight
-# (EXITINTINFO vector 3, type 4) while the guest stops making progress,
-# with or without any module of ours (README.md, "Known quirks").  The
-# signature is that #BP in a guest vCPU's VMCB (not dom0's), in the dumps
-# dom0 asked Xen for during the silence (debug key v).
-int3_stall() {
-	awk '/>>> Domain [0-9]+ <<</ { guest = ($4 != 0) }
-		guest && /exit_int_info = 0x403$/ { found = 1 }
-		END { exit !found }' "$LOGDIR/xen.log" 2>/dev/null
-}
-
-# A guest triple fault is the emulator's, not the guest's.  A Linux guest
-# cannot triple fault by itself: a fault while handling a fault ends in its
-# double-fault handler, which prints an oops first.  QEMU 7.2's TCG nested
-# SVM (Debian 12) re-delivers an event it injected at VMRUN, ignoring the
-# guest's IF; seen with and without any module of ours loaded, as a page
-# fault at Xen's own instruction after VMRUN (RIP e008:... == CR2) or as a
-# triple fault at an arbitrary guest address.
-# An HVM guest runs hvmloader, SeaBIOS and the kernel's real-mode entry
-# before Linux has an IDT, and those can triple fault for real: there only
-# a fault in Linux's text (nokaslr: 0xffffffff8...) or in Xen's counts.
-# dom0 (a PVH dom0, --pvh-dom0) counts only with the emulator's unambiguous
-# signature: RIP in Xen equal to CR2, a page fault at Xen's own, always
-# mapped, instruction after VMRUN.  A fault in dom0's own kernel is real.
-tcg_flake() {
-	local cs rip cr2
-	if read -r cs rip cr2 < <(triple_fault_regs d0) &&
-		[ "$cs" = e008 ] && [ "$rip" = "$cr2" ]; then
-		return 0
+# Why a run without XOQ-END and without a failure of its own ended, from
+# dom0's progress lines and Xen's log.  A time limit comes first: it is
+# never the emulator's, whatever else the logs show.
+end_reason() {
+	local mode=$1
+	if grep -q '^XOQ-DOM0 TIMEOUT guest' "$LOGDIR/dom0.log" 2>/dev/null; then
+		echo "guest timeout: $(grep -m1 '^XOQ-DOM0 TIMEOUT guest' "$LOGDIR/dom0.log" | cut -d' ' -f4) without XOQ-END"
+	elif grep -q '^XOQ-DOM0 ERROR' "$LOGDIR/dom0.log" 2>/dev/null; then
+		echo "dom0: $(grep -m1 '^XOQ-DOM0 ERROR' "$LOGDIR/dom0.log" | cut -d' ' -f3-)"
+	elif [ "$mode" = xen ] && ! grep -q '^XOQ-DOM0 READY' "$LOGDIR/dom0.log" 2>/dev/null; then
+		echo "dom0 boot: QEMU stopped before dom0 was ready"
+	elif grep -qE "\(XEN\) ($(fault_domains))v[0-9]+ Triple fault" "$LOGDIR/xen.log" 2>/dev/null; then
+		if [ "$PVH_DOM0_RUN" = 1 ]; then
+			echo "dom0: died"
+		else
+			echo "guest: died"
+		fi
+	elif ! grep -q '^XOQ-START' "$LOGDIR/guest.log" 2>/dev/null; then
+		echo "guest boot: the guest never reached its /init (see guest.log)"
+	else
+		echo "guest: gone without XOQ-END (crash? see guest.log)"
 	fi
-	grep -q 'd[1-9][0-9]*v[0-9]* Triple fault' "$LOGDIR/xen.log" 2>/dev/null || return 1
-	[ "$GUEST_TYPE" = hvm ] || return 0
-	read -r cs rip cr2 < <(triple_fault_regs 'd[1-9][0-9]*') || return 1
-	[ "$cs" = e008 ] || [[ $rip == ffffffff8* ]]
-}
-
-# "CS RIP CR2" from Xen's register dump after the first triple fault of a
-# domain matching the ERE $1 (d0, d[1-9][0-9]*); status 1 without one.
-triple_fault_regs() {
-	awk -v dom="^($1)v[0-9]+$" '
-		!f { for (i = 1; i < NF; i++) if ($i ~ dom && $(i + 1) == "Triple") f = 1; next }
-		/RIP: / { split($0, a, /RIP: *|:\[<|>\]/); cs = a[2]; rip = a[3] }
-		/ cr2: / { cr2 = $0; sub(/.* cr2: */, "", cr2); sub(/ .*/, "", cr2); exit }
-		END { if (rip == "") exit 1; print cs, rip, cr2 }' "$LOGDIR/xen.log" 2>/dev/null
 }
