@@ -15,7 +15,11 @@ GUEST_TYPE ?=
 XEN ?=
 export TESTS GUEST_KERNEL GUEST_TYPE XEN
 
+# The release: MODULE_VERSION() (Kbuild), dkms.conf, the Debian package.
+VERSION := $(shell cat "$(CURDIR)/VERSION")
+
 .PHONY: all modules clean install check check-variants stress shell bench bench-dom0 demo lint dkms-test matrix
+.PHONY: dkms-install deb deb-test
 
 all: modules
 
@@ -28,7 +32,7 @@ install: modules
 
 clean:
 	@if [ -d "$(KDIR)" ]; then $(MAKE) -C "$(KDIR)" M="$(CURDIR)" clean; fi
-	$(MAKE) -C selftests clean
+	@if [ -d selftests ]; then $(MAKE) -C selftests clean; fi
 	rm -rf build
 
 # The README's test command: everything, inside a real Xen guest.
@@ -86,6 +90,31 @@ lint:
 # bed's kernel; needs root.
 dkms-test:
 	tools/dkms-test
+
+# The module sources as DKMS builds them, with dkms.conf's version filled
+# in: what the Debian package puts under /usr/src, and the manual route
+# (`make dkms-install && dkms install xen-preempt/$(VERSION)`, as root).
+# Only what builds the modules: no tests, tools or benchmark.
+DKMS_SRC ?= /usr/src/xen-preempt-$(VERSION)
+DKMS_FILES := Kbuild Makefile VERSION COPYING xen_hcall/Kbuild evtchn/Kbuild \
+	$(filter-out %.mod.c,$(wildcard xen_hcall/*.[chS] evtchn/*.[ch])) \
+	$(wildcard compat/*.h compat/*.mk compat/*.sh compat/tests/*.c) \
+	$(shell find include -name '*.h')
+dkms-install:
+	@for f in $(DKMS_FILES); do \
+		install -D -m 0644 "$$f" "$(DESTDIR)$(DKMS_SRC)/$$f" || exit 1; \
+	done
+	sed 's/#MODULE_VERSION#/$(VERSION)/' dkms.conf >"$(DESTDIR)$(DKMS_SRC)/dkms.conf"
+
+# build/xen-preempt-dkms_$(VERSION)_all.deb, with Debian's debhelper and
+# dh-dkms (installed with apt-get if missing; needs root then).
+deb:
+	tools/deb
+
+# The package's round trip on this machine (root): build, install for the
+# test bed's kernel, check, purge, check that nothing is left.
+deb-test:
+	tools/deb-test
 
 # Build with W=1 against every supported kernel (Debian 12's 6.1 in three
 # flavours, Debian 13's 6.12, Debian unstable's 7.2): one line per kernel.

@@ -83,3 +83,4 @@ module_exit(xup_exit);
 
 MODULE_DESCRIPTION("Xen event-channel upcalls through per-vCPU vectors registered once the LAPIC is enabled");
 MODULE_LICENSE("GPL");
+MODULE_VERSION(XP_VERSION);

@@ -7,7 +7,8 @@
 # guest with xl, pinned to CPU0, while wakeup_latency, pinned to the same
 # CPU, measures how late its 1 ms sleeps wake up; once per configuration:
 #   stock   no module loaded (the kernel as it is booted)
-#   module  xen_hcall kernel_site=1 and xen_upcall loaded
+#   module  xen_hcall kernel_site=1 and xen_upcall loaded, as the package
+#           loads them: modprobe, the option from modprobe.d
 # and prints for each a line
 #   BENCH dom0 config=C create_ms=N destroy_ms=N max_us=N p99_us=N
 #     lockups=N mem_ok=0|1 ...
@@ -50,10 +51,14 @@ free_mib() {
 	xl info | awk '$1 == "free_memory" { print $3 }'
 }
 
+# As an installed package loads them at boot: modprobe xen_upcall from the
+# module tree, with kernel_site=1 from the shipped modprobe.d file.
 modules_load() {
 	xp_unload_leftovers xen_upcall xen_hcall
-	insmod "$(xp_module_file xen_hcall)" kernel_site=1 || return 1
-	insmod "$(xp_module_file xen_upcall)" || { rmmod xen_hcall; return 1; }
+	xp_install_modules kernel_site=1 || return 1
+	modprobe xen_upcall || return 1
+	[ "$(cat /sys/module/xen_hcall/parameters/kernel_site)" = Y ] ||
+		{ rmmod xen_upcall xen_hcall; return 1; }
 }
 
 # Time CPU0 was runnable but Xen ran something else (steal, in USER_HZ).
@@ -119,7 +124,7 @@ ms_now() {
 cycle() {
 	config=$1
 	if [ "$config" = module ]; then
-		modules_load || { xp_fail "$config: load xen_hcall kernel_site=1 and xen_upcall"; return; }
+		modules_load || { xp_fail "$config: modprobe xen_upcall, kernel_site=1 from modprobe.d"; return; }
 	fi
 	xp_kmsg_mark
 	trace_start

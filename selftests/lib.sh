@@ -133,6 +133,21 @@ xp_module_file() {
 	return 1
 }
 
+# Installs xen_hcall.ko and xen_upcall.ko of the test directory as the
+# package does, into /lib/modules/<release>/updates/dkms with depmod, and
+# the package's /etc/modprobe.d/xen-preempt.conf with its commented-out
+# "#options xen_hcall OPTION" line enabled, as docs/install.md tells a
+# user; `modprobe xen_upcall` then loads both, with that option.
+xp_install_modules() {
+	xp_dst=/lib/modules/$(uname -r)/updates/dkms
+	mkdir -p "$xp_dst" &&
+		cp "$XP_DIR/xen_hcall.ko" "$XP_DIR/xen_upcall.ko" "$xp_dst/" &&
+		depmod -a || return 1
+	sed "s/^#options xen_hcall $1\$/options xen_hcall $1/" \
+		"$XP_DIR/xen-preempt.conf" >/etc/modprobe.d/xen-preempt.conf &&
+		grep -qx "options xen_hcall $1" /etc/modprobe.d/xen-preempt.conf
+}
+
 xp_module_loaded() {
 	grep -q "^$1 " /proc/modules
 }

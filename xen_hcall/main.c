@@ -72,3 +72,4 @@ module_exit(xhc_exit);
 
 MODULE_DESCRIPTION("Xen HVM/PVH guest hypercalls that can be rescheduled between continuations");
 MODULE_LICENSE("GPL");
+MODULE_VERSION(XP_VERSION);
