@@ -11,10 +11,14 @@
  *            CPU gives MIB of memory to Xen and has Xen populate it again,
  *            one hypercall each, ROUNDS times; read: one line per round,
  *            "round R decrease_ns N populate_ns N pages N released N back N bad N"
- *   version  write "CALLS": XENVER_version through both paths, in rounds of
- *            four blocks of 25 calls (ABBA); read: "stock_ns N module_ns N
- *            calls N rounds N median_ratio_permille N block N
- *            stock_p10_ns N module_p10_ns N"
+ *   version  write "CALLS": XENVER_version through three paths, the
+ *            kernel's HYPERVISOR_xen_version(), xhc_hypercall() and
+ *            xhc_preemptible_hypercall(), in rounds of six blocks of 25
+ *            calls (kernel, plain, preemptible, preemptible, plain,
+ *            kernel); read: "stock_ns N module_ns N preemptible_ns N
+ *            calls N rounds N median_ratio_permille N
+ *            preemptible_median_permille N block N stock_p10_ns N
+ *            module_p10_ns N preemptible_p10_ns N"
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -48,9 +52,12 @@ struct xb_memop_job {
 
 static DEFINE_MUTEX(xb_lock);
 static struct xb_memop_job xb_job;
-static u64 xb_version_ns[2], xb_version_calls, xb_version_rounds;
-static u32 xb_version_median;	/* permille */
-static u32 xb_version_p10[2];	/* ns per block */
+/* The paths of the version file, in the order of their results. */
+enum xb_path { XB_KERNEL, XB_PLAIN, XB_PREEMPTIBLE, XB_PATHS };
+
+static u64 xb_version_ns[XB_PATHS], xb_version_calls, xb_version_rounds;
+static u32 xb_version_median[XB_PATHS];	/* permille, against the previous path */
+static u32 xb_version_p10[XB_PATHS];	/* ns per block */
 static struct dentry *xb_debugfs;
 
 static int xb_stock_memop(unsigned int cmd, void *arg)
@@ -167,23 +174,29 @@ static long xb_no_hypercall(unsigned int op, unsigned long a1,
 }
 
 /*
- * xhc_hypercall() through a static call: patched to a direct call once
- * xen_hcall is found, as in a module linked against it, so that the
- * comparison with the kernel's own (static) call is like for like.
+ * xhc_hypercall() and xhc_preemptible_hypercall() through static calls:
+ * patched to direct calls once xen_hcall is found, as in a module linked
+ * against it, so that the comparison with the kernel's own (static) call
+ * is like for like.
  */
 DEFINE_STATIC_CALL(xb_xhc_hypercall, xb_no_hypercall);
+DEFINE_STATIC_CALL(xb_xhc_preemptible_hypercall, xb_no_hypercall);
 
 /* One block of calls through one path; returns the nanoseconds it took. */
-static u64 xb_version_block(bool module)
+static u64 xb_version_block(enum xb_path path)
 {
 	u64 t = ktime_get_ns();
 	int i;
 
 	for (i = 0; i < XB_BLOCK; i++) {
-		if (module)
+		if (path == XB_PLAIN)
 			static_call(xb_xhc_hypercall)(__HYPERVISOR_xen_version,
 						      XENVER_version, 0, 0, 0,
 						      0);
+		else if (path == XB_PREEMPTIBLE)
+			static_call(xb_xhc_preemptible_hypercall)
+				(__HYPERVISOR_xen_version, XENVER_version, 0, 0,
+				 0, 0);
 		else
 			HYPERVISOR_xen_version(XENVER_version, NULL);
 	}
@@ -205,58 +218,77 @@ static u32 xb_quantile(u32 *v, u64 n, unsigned int permille)
 }
 
 /*
- * Rounds of four short blocks in ABBA order (kernel, module, module,
- * kernel), so that both paths see the same machine and neither always runs
- * first.  Noise only ever adds time, in bursts, so besides the totals the
- * result compares the fastest tenth of each path's blocks (the 10th
- * percentile of block times) and takes the median of the rounds' ratios.
+ * Rounds of six short blocks, each path twice in mirrored order (kernel,
+ * plain, preemptible, preemptible, plain, kernel), so that the paths see
+ * the same machine and none always runs first.  Noise only ever adds time,
+ * in bursts, so besides the totals the result compares the fastest tenth
+ * of each path's blocks (the 10th percentile of block times) and the
+ * median of the rounds' ratios of each path to the previous one (plain to
+ * kernel: the wrapper; preemptible to plain: the flag and the notifier).
  */
+static const enum xb_path xb_order[] = {
+	XB_KERNEL, XB_PLAIN, XB_PREEMPTIBLE, XB_PREEMPTIBLE, XB_PLAIN, XB_KERNEL,
+};
+
 static int xb_run_version(u64 calls)
 {
-	u64 rounds = DIV_ROUND_UP(calls, 2 * XB_BLOCK), r;
-	u32 *block[2], *ratio, ns[4];
-	xb_hypercall_fn xhc;
-	int k, ret = 0;
+	u64 rounds = DIV_ROUND_UP(calls, 2 * XB_BLOCK), r, ns[XB_PATHS];
+	u32 *block[XB_PATHS], *ratio[XB_PATHS];
+	xb_hypercall_fn xhc, xhc_preemptible;
+	unsigned int k;
+	int p, ret = 0;
 
 	if (!calls || rounds > 100000)
 		return -EINVAL;
-	block[0] = kvmalloc_array(rounds * 2, sizeof(u32), GFP_KERNEL);
-	block[1] = kvmalloc_array(rounds * 2, sizeof(u32), GFP_KERNEL);
-	ratio = kvmalloc_array(rounds, sizeof(u32), GFP_KERNEL);
-	xhc = symbol_get(xhc_hypercall);
-	if (!block[0] || !block[1] || !ratio || !xhc) {
-		/* -ENOENT: xen_hcall is not loaded */
-		ret = xhc ? -ENOMEM : -ENOENT;
-		goto out;
+	for (p = 0; p < XB_PATHS; p++) {
+		block[p] = kvmalloc_array(rounds * 2, sizeof(u32), GFP_KERNEL);
+		ratio[p] = kvmalloc_array(rounds, sizeof(u32), GFP_KERNEL);
+		if (!block[p] || !ratio[p])
+			ret = -ENOMEM;
 	}
+	xhc = symbol_get(xhc_hypercall);
+	xhc_preemptible = symbol_get(xhc_preemptible_hypercall);
+	if (!xhc || !xhc_preemptible)
+		ret = -ENOENT;	/* xen_hcall is not loaded */
+	if (ret)
+		goto out;
 	static_call_update(xb_xhc_hypercall, xhc);
+	static_call_update(xb_xhc_preemptible_hypercall, xhc_preemptible);
 	memset(xb_version_ns, 0, sizeof(xb_version_ns));
 	for (r = 0; r < rounds; r++) {
-		for (k = 0; k < 4; k++)
-			ns[k] = xb_version_block(k == 1 || k == 2);
-		block[0][2 * r] = ns[0];
-		block[0][2 * r + 1] = ns[3];
-		block[1][2 * r] = ns[1];
-		block[1][2 * r + 1] = ns[2];
-		xb_version_ns[0] += (u64)ns[0] + ns[3];
-		xb_version_ns[1] += (u64)ns[1] + ns[2];
-		ratio[r] = div64_u64(((u64)ns[1] + ns[2]) * 1000,
-				     ((u64)ns[0] + ns[3]) ?: 1);
+		memset(ns, 0, sizeof(ns));
+		for (k = 0; k < ARRAY_SIZE(xb_order); k++) {
+			u32 t = xb_version_block(xb_order[k]);
+
+			p = xb_order[k];
+			block[p][2 * r + (k >= ARRAY_SIZE(xb_order) / 2)] = t;
+			ns[p] += t;
+			xb_version_ns[p] += t;
+		}
+		for (p = 0; p < XB_PATHS; p++)
+			ratio[p][r] = div64_u64(ns[p] * 1000,
+						(p ? ns[p - 1] : ns[p]) ?: 1);
 		cond_resched();
 	}
 	xb_version_calls = rounds * 2 * XB_BLOCK;	/* per path */
 	xb_version_rounds = rounds;
-	xb_version_median = xb_quantile(ratio, rounds, 500);
-	xb_version_p10[0] = xb_quantile(block[0], rounds * 2, 100);
-	xb_version_p10[1] = xb_quantile(block[1], rounds * 2, 100);
+	for (p = 0; p < XB_PATHS; p++) {
+		xb_version_median[p] = xb_quantile(ratio[p], rounds, 500);
+		xb_version_p10[p] = xb_quantile(block[p], rounds * 2, 100);
+	}
 out:
+	if (xhc_preemptible) {
+		static_call_update(xb_xhc_preemptible_hypercall, xb_no_hypercall);
+		symbol_put(xhc_preemptible_hypercall);
+	}
 	if (xhc) {
 		static_call_update(xb_xhc_hypercall, xb_no_hypercall);
 		symbol_put(xhc_hypercall);
 	}
-	kvfree(ratio);
-	kvfree(block[1]);
-	kvfree(block[0]);
+	for (p = 0; p < XB_PATHS; p++) {
+		kvfree(ratio[p]);
+		kvfree(block[p]);
+	}
 	return ret;
 }
 
@@ -277,10 +309,13 @@ static ssize_t xb_version_write(struct file *file, const char __user *ubuf,
 static int xb_version_show(struct seq_file *m, void *v)
 {
 	mutex_lock(&xb_lock);
-	seq_printf(m, "stock_ns %llu module_ns %llu calls %llu rounds %llu median_ratio_permille %u block %u stock_p10_ns %u module_p10_ns %u\n",
-		   xb_version_ns[0], xb_version_ns[1], xb_version_calls,
-		   xb_version_rounds, xb_version_median, XB_BLOCK,
-		   xb_version_p10[0], xb_version_p10[1]);
+	seq_printf(m, "stock_ns %llu module_ns %llu preemptible_ns %llu calls %llu rounds %llu median_ratio_permille %u preemptible_median_permille %u block %u stock_p10_ns %u module_p10_ns %u preemptible_p10_ns %u\n",
+		   xb_version_ns[XB_KERNEL], xb_version_ns[XB_PLAIN],
+		   xb_version_ns[XB_PREEMPTIBLE], xb_version_calls,
+		   xb_version_rounds, xb_version_median[XB_PLAIN],
+		   xb_version_median[XB_PREEMPTIBLE], XB_BLOCK,
+		   xb_version_p10[XB_KERNEL], xb_version_p10[XB_PLAIN],
+		   xb_version_p10[XB_PREEMPTIBLE]);
 	mutex_unlock(&xb_lock);
 	return 0;
 }
