@@ -4,7 +4,9 @@
 # The benchmark, inside one guest boot.  Prints one "BENCH ..." line per
 # measurement for the host to aggregate (bench/report).
 #
-#   guest.sh SIZES ROUNDS [TPUT_PAIRS]
+#   guest.sh SIZES ROUNDS [TPUT_PAIRS [HCALL_ARGS]]
+# HCALL_ARGS: xen_hcall's parameters in the module configuration (for a
+# negative control: "resched=0" must make it INVALID).
 #
 # Three configurations, all in this boot, interleaved round by round:
 #   stock-voluntary  no module, the kernel's HYPERVISOR_memory_op
@@ -26,6 +28,7 @@ cd "$(dirname "$0")" || exit 1
 SIZES=$1
 ROUNDS=$2
 TPUT_PAIRS=${3:-1}
+HCALL_ARGS=${4:-}
 CPU=0
 DBG=/sys/kernel/debug
 PREEMPT=$DBG/sched/preempt
@@ -42,7 +45,7 @@ mode() {
 }
 
 v=/sys/hypervisor/version
-echo "BENCH env vcpus=$NCPUS kernel=$(uname -r) xen=$(cat $v/major).$(cat $v/minor)$(cat $v/extra) preempt=$(mode)"
+echo "BENCH env vcpus=$NCPUS kernel=$(uname -r) xen=$(cat $v/major).$(cat $v/minor)$(cat $v/extra) preempt=$(mode) hcall_args=${HCALL_ARGS:-none}"
 [ "$(mode)" = voluntary ] || { echo "BENCH invalid reason=boot_not_voluntary_$(mode)"; exit 1; }
 
 # set_mode voluntary|full, with nothing of the benchmark running.
@@ -54,7 +57,8 @@ set_mode() {
 }
 
 modules_load() {
-	insmod ./xen_hcall.ko && insmod ./xen_upcall.ko
+	# shellcheck disable=SC2086 # parameters, word by word
+	insmod ./xen_hcall.ko $HCALL_ARGS && insmod ./xen_upcall.ko
 }
 
 modules_unload() {
