@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * xhc_site_cost: what a trivial hypercall costs depending on where its
- * instruction lies, to test the benchmark's explanation of xhc_hypercall()'s
- * overhead (p4_wrapper): without NRIP-save (QEMU's TCG offers none), Xen
- * decodes the instruction at the guest's RIP for every vmmcall, walking
- * the guest's page tables in software, one level deeper for a 4 KiB-mapped
- * module page than for the kernel's 2 MiB-mapped text.
+ * instruction lies and on what surrounds it, to find where the overheads
+ * of xen_hcall's wrappers come from.  p4_wrapper (xhc_hypercall()): the
+ * explanation to test is that without NRIP-save (QEMU's TCG offers none)
+ * Xen decodes the instruction at the guest's RIP for every vmmcall,
+ * walking the guest's page tables in software, one level deeper for a
+ * 4 KiB-mapped module page than for the kernel's 2 MiB-mapped text.
+ * p4_preemptible (xhc_preemptible_hypercall()): what xhc_call_begin() and
+ * xhc_call_end() add, piece by piece.
  *
  * XENVER_version, with the kernel's register convention, through
  *   kernel  HYPERVISOR_xen_version(): the kernel's own instruction
@@ -15,12 +18,18 @@
  * (site_cost_insn.S).  If the decode's page walk is what costs, mid costs
  * more than kernel, and end and split, whose decode reads two pages, more
  * than mid; if the wrapper's own instructions cost, mid equals kernel.
+ * And the kernel's instruction with, around each call, what the
+ * preemptible wrapper does around its own:
+ *   clock     two ktime_get_ns() (the call's duration, for its stats)
+ *   notifier  a preempt notifier registered and unregistered, with
+ *             preemption disabled around each
  *
  * /sys/kernel/debug/xhc_site_cost/run
  *   write "CALLS": CALLS calls per path, in rounds of one 25-call block per
  *   path, the order rotated from round to round;
  *   read: "rounds N block N kernel_p10_ns N mid_p10_ns N end_p10_ns N
- *   split_p10_ns N mid_offset N end_offset N split_offset N": the 10th
+ *   split_p10_ns N clock_p10_ns N notifier_p10_ns N mid_offset N
+ *   end_offset N split_offset N": the 10th
  *   percentile of each path's block times (noise only adds time) and the
  *   offsets of the module's instructions in their pages.
  */
@@ -30,7 +39,9 @@
 #include <linux/ktime.h>
 #include <linux/mm.h>
 #include <linux/module.h>
+#include <linux/sched.h>
 #include <linux/mutex.h>
+#include <linux/preempt.h>
 #include <linux/seq_file.h>
 #include <linux/sort.h>
 #include <linux/uaccess.h>
@@ -39,10 +50,25 @@
 
 #define XS_BLOCK	25
 
-enum xs_path { XS_KERNEL, XS_MID, XS_END, XS_SPLIT, XS_PATHS };
+enum xs_path {
+	XS_KERNEL, XS_MID, XS_END, XS_SPLIT, XS_CLOCK, XS_NOTIFIER, XS_PATHS
+};
 
 static const char * const xs_path_name[XS_PATHS] = {
-	"kernel", "mid", "end", "split",
+	"kernel", "mid", "end", "split", "clock", "notifier",
+};
+
+static void xs_sched_in(struct preempt_notifier *pn, int cpu)
+{
+}
+
+static void xs_sched_out(struct preempt_notifier *pn, struct task_struct *next)
+{
+}
+
+static struct preempt_ops xs_preempt_ops = {
+	.sched_in = xs_sched_in,
+	.sched_out = xs_sched_out,
 };
 
 /* site_cost_insn.S: their instructions, for the offsets. */
@@ -68,11 +94,27 @@ static struct dentry *xs_debugfs;
 /* One block of calls through one path; returns the nanoseconds it took. */
 static u32 xs_block(enum xs_path path)
 {
+	struct preempt_notifier pn;
 	u64 t = ktime_get_ns();
 	int i;
 
+	preempt_notifier_init(&pn, &xs_preempt_ops);
 	for (i = 0; i < XS_BLOCK; i++) {
 		switch (path) {
+		case XS_CLOCK:
+			ktime_get_ns();
+			HYPERVISOR_xen_version(XENVER_version, NULL);
+			ktime_get_ns();
+			break;
+		case XS_NOTIFIER:
+			preempt_disable();
+			preempt_notifier_register(&pn);
+			preempt_enable();
+			HYPERVISOR_xen_version(XENVER_version, NULL);
+			preempt_disable();
+			preempt_notifier_unregister(&pn);
+			preempt_enable();
+			break;
 		case XS_MID:
 			XS_SITE_CALL(xb_site_mid);
 			break;
