@@ -48,6 +48,8 @@
 #include <asm/xen/hypercall.h>
 #include <xen/interface/version.h>
 
+#include "site_cost.h"
+
 #define XS_BLOCK	25
 
 enum xs_path {
@@ -70,9 +72,6 @@ static struct preempt_ops xs_preempt_ops = {
 	.sched_in = xs_sched_in,
 	.sched_out = xs_sched_out,
 };
-
-/* site_cost_insn.S: their instructions, for the offsets. */
-extern const u8 xb_site_mid_insn[], xb_site_end_insn[], xb_site_split_insn[];
 
 static DEFINE_MUTEX(xs_lock);
 static u32 xs_p10[XS_PATHS];

@@ -23,6 +23,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/bits.h>
 #include <linux/debugfs.h>
 #include <linux/delay.h>
 #include <linux/kthread.h>
@@ -34,7 +35,7 @@
 #include <linux/vmalloc.h>
 
 /* At 1 ms per wake-up, 2 min of samples: a bench round takes seconds. */
-#define XS_MAX_SAMPLES	(1 << 17)
+#define XS_MAX_SAMPLES	BIT(17)
 
 static DEFINE_MUTEX(xs_lock);		/* the thread, the samples */
 static struct task_struct *xs_task;
