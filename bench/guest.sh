@@ -199,22 +199,21 @@ while [ $i -lt 5 ]; do
 	i=$((i + 1))
 done
 rmmod xup_test
-i=0
-while [ $i -lt 5 ]; do
-	echo 40000 >$DBG/xhc_bench/version
-	echo "BENCH wrapper vcpus=$NCPUS $(cat $DBG/xhc_bench/version)"
-	i=$((i + 1))
-done
-rmmod xen_hcall
-# Where the cost of the module's trivial hypercall comes from
-# (site_cost.c): the same instruction at different places in a page.
-if insmod ./xhc_site_cost.ko; then
+# five_runs KIND FILE INPUT: five runs of a debugfs experiment.
+five_runs() {
 	i=0
 	while [ $i -lt 5 ]; do
-		echo 20000 >$DBG/xhc_site_cost/run
-		echo "BENCH site vcpus=$NCPUS $(cat $DBG/xhc_site_cost/run)"
+		echo "$3" >"$2"
+		echo "BENCH $1 vcpus=$NCPUS $(cat "$2")"
 		i=$((i + 1))
 	done
+}
+five_runs wrapper $DBG/xhc_bench/version 40000
+rmmod xen_hcall
+# Where the wrappers' costs come from (site_cost.c): the same instruction
+# at other places in a page, the kernel's with what the wrappers add.
+if insmod ./xhc_site_cost.ko; then
+	five_runs site $DBG/xhc_site_cost/run 20000
 	rmmod xhc_site_cost
 fi
 rmmod xhc_bench
