@@ -15,7 +15,8 @@
 #                    /sys/kernel/debug/sched/preempt
 # A round is, for every size, one decrease + populate pair per
 # configuration, each against two fresh sleepers on the same CPU: the
-# user-space wakeup_latency and the kernel thread of xhc_sleeper.ko.
+# user-space wakeup_latency and the kernel thread of xhc_bench.ko
+# (usleep_range(1000, 1100)).
 # Switching the preemption mode patches static calls with INT3s, which the
 # emulated test bed does not always survive (README, "The stalls after
 # unloading the modules"), so a round runs its voluntary configurations
@@ -32,13 +33,13 @@ HCALL_ARGS=${4:-}
 CPU=0
 DBG=/sys/kernel/debug
 PREEMPT=$DBG/sched/preempt
-SLEEPER=$DBG/xhc_sleeper/run
+SLEEPER=$DBG/xhc_bench/sleeper
 NCPUS=$(grep -c ^processor /proc/cpuinfo)
 SWITCHES=0
 
 # Without the key held, every round would patch __schedule() twice.
 insmod ./xp_key_hold.ko || { echo "BENCH invalid reason=xp_key_hold_not_loaded"; exit 1; }
-insmod ./xhc_bench.ko && insmod ./xhc_sleeper.ko || exit 1
+insmod ./xhc_bench.ko || exit 1
 
 mode() {
 	sed -n 's/.*(\([a-z]*\)).*/\1/p' $PREEMPT
@@ -108,7 +109,7 @@ latency_run() {
 	steal0=$(steal_ms)
 	./wakeup_latency -c $CPU 600 >/tmp/lat &
 	lat_pid=$!
-	echo $CPU >$SLEEPER
+	echo "$CPU 1000" >$SLEEPER
 	sleep 0.5
 	m=$(memop "$config" "$size")
 	sleep 0.2
@@ -180,8 +181,6 @@ while [ "$round" -le "$ROUNDS" ]; do
 done
 set_mode voluntary
 echo "BENCH switches n=$SWITCHES"
-echo stop >$SLEEPER
-rmmod xhc_sleeper
 
 # Upcall delivery (loopback ping-pong) and wrapper overhead compare the
 # module with the kernel inside this boot.

@@ -11,6 +11,19 @@
  *            CPU gives MIB of memory to Xen and has Xen populate it again,
  *            one hypercall each, ROUNDS times; read: one line per round,
  *            "round R decrease_ns N populate_ns N pages N released N back N bad N"
+ *   sleeper  write "CPU PERIOD_US": (re)starts a kernel thread bound to CPU
+ *            that sleeps PERIOD_US at a time (usleep_range(PERIOD_US,
+ *            PERIOD_US * 11 / 10)) and records how late each wake-up is,
+ *            from zero; write "stop" to stop it.  read: "cpu N period_us N
+ *            running 0|1 samples N max_us N max_net_us N steal_at_max_us N
+ *            p99_us N hist US:COUNT,...": since the start, the worst
+ *            lateness beyond PERIOD_US, the worst once the CPU's steal time
+ *            during that sleep (time the hypervisor ran something else) is
+ *            taken off, the steal time during the sleep of the worst, the
+ *            99th percentile, and the wake-ups per bucket of lateness as
+ *            bench/wakeup_latency.c counts them (below 100 us to the
+ *            microsecond, above that to two significant digits), so that
+ *            runs can be pooled
  *   version  write "CALLS": XENVER_version through three paths, the
  *            kernel's HYPERVISOR_xen_version(), xhc_hypercall() and
  *            xhc_preemptible_hypercall(), in rounds of six blocks of 25
@@ -24,6 +37,8 @@
 
 #include <linux/completion.h>
 #include <linux/debugfs.h>
+#include <linux/delay.h>
+#include <linux/kernel_stat.h>
 #include <linux/kthread.h>
 #include <linux/mm.h>
 #include <linux/module.h>
@@ -31,6 +46,7 @@
 #include <linux/seq_file.h>
 #include <linux/sort.h>
 #include <linux/static_call.h>
+#include <linux/string.h>
 #include <linux/uaccess.h>
 #include <asm/xen/hypercall.h>
 #include <xen/interface/version.h>
@@ -50,7 +66,24 @@ struct xb_memop_job {
 	struct completion finished;
 };
 
+/*
+ * A kernel thread that sleeps, the kernel's counterpart of the benchmark's
+ * user-space sleeper: each wake-up asks for the CPU, and how late it comes
+ * shows how long something else held it.
+ */
+/* 0-99 us, then 90 buckets per decade (10..99 x 10^k us) up to 1000 s. */
+#define XB_HIST_BUCKETS	(100 + 7 * 90)
+
+struct xb_sleeper {
+	struct task_struct *task;
+	unsigned int cpu, period_us;
+	u64 samples, max_ns, max_net_ns, steal_at_max_ns;
+	u32 hist[XB_HIST_BUCKETS];
+};
+
 static DEFINE_MUTEX(xb_lock);
+static DEFINE_MUTEX(xb_sleeper_lock);
+static struct xb_sleeper xb_sleeper;
 static struct xb_memop_job xb_job;
 /* The paths of the version file, in the order of their results. */
 enum xb_path { XB_KERNEL, XB_PLAIN, XB_PREEMPTIBLE, XB_PATHS };
@@ -163,6 +196,151 @@ static int xb_memop_show(struct seq_file *m, void *v)
 			   r->released, r->back, r->bad_data);
 	}
 	mutex_unlock(&xb_lock);
+	return 0;
+}
+
+/* Steal time of @cpu, as the scheduler's tick accounts it. */
+static u64 xb_steal_ns(unsigned int cpu)
+{
+	return READ_ONCE(kcpustat_cpu(cpu).cpustat[CPUTIME_STEAL]);
+}
+
+/*
+ * The bucket of @us: exact below 100, else its two leading digits; 1000 s
+ * and more count as 990 s.
+ */
+static unsigned int xb_hist_bucket(u64 us)
+{
+	unsigned int decade = 0;
+
+	for (us = min_t(u64, us, 999999999); us >= 100; us /= 10)
+		decade++;
+	return decade ? 100 + (decade - 1) * 90 + us - 10 : us;
+}
+
+/* The lowest lateness in bucket @b, in us. */
+static u64 xb_hist_value(unsigned int b)
+{
+	u64 us;
+	unsigned int decade;
+
+	if (b < 100)
+		return b;
+	us = 10 + (b - 100) % 90;
+	for (decade = 1 + (b - 100) / 90; decade; decade--)
+		us *= 10;
+	return us;
+}
+
+static int xb_sleeper_thread(void *data)
+{
+	struct xb_sleeper *s = data;
+	u64 period_ns = (u64)s->period_us * NSEC_PER_USEC, start, late, steal;
+
+	while (!kthread_should_stop()) {
+		start = ktime_get_ns();
+		steal = xb_steal_ns(s->cpu);
+		usleep_range(s->period_us, s->period_us + s->period_us / 10);
+		late = ktime_get_ns() - start;
+		steal = xb_steal_ns(s->cpu) - steal;
+		late = late > period_ns ? late - period_ns : 0;
+		s->hist[xb_hist_bucket(div_u64(late, NSEC_PER_USEC))]++;
+		WRITE_ONCE(s->samples, s->samples + 1);
+		if (late > s->max_ns) {
+			WRITE_ONCE(s->max_ns, late);
+			WRITE_ONCE(s->steal_at_max_ns, steal);
+		}
+		late = late > steal ? late - steal : 0;
+		if (late > s->max_net_ns)
+			WRITE_ONCE(s->max_net_ns, late);
+	}
+	return 0;
+}
+
+static void xb_sleeper_stop(void)
+{
+	if (xb_sleeper.task)
+		kthread_stop(xb_sleeper.task);
+	xb_sleeper.task = NULL;
+}
+
+static int xb_sleeper_start(unsigned int cpu, unsigned int period_us)
+{
+	struct task_struct *task;
+
+	if (!period_us || period_us > USEC_PER_SEC || !cpu_online(cpu))
+		return -EINVAL;
+	xb_sleeper_stop();
+	xb_sleeper.cpu = cpu;
+	xb_sleeper.period_us = period_us;
+	xb_sleeper.samples = 0;
+	xb_sleeper.max_ns = 0;
+	xb_sleeper.max_net_ns = 0;
+	xb_sleeper.steal_at_max_ns = 0;
+	memset(xb_sleeper.hist, 0, sizeof(xb_sleeper.hist));
+	task = kthread_create_on_cpu(xb_sleeper_thread, &xb_sleeper, cpu,
+				     "xb_sleep/%u");
+	if (IS_ERR(task))
+		return PTR_ERR(task);
+	xb_sleeper.task = task;
+	wake_up_process(task);
+	return 0;
+}
+
+static ssize_t xb_sleeper_write(struct file *file, const char __user *ubuf,
+				size_t count, loff_t *ppos)
+{
+	unsigned int cpu, period_us;
+	char buf[32];
+	int ret = 0;
+
+	if (count >= sizeof(buf))
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, count))
+		return -EFAULT;
+	buf[count] = '\0';
+	mutex_lock(&xb_sleeper_lock);
+	if (sysfs_streq(buf, "stop"))
+		xb_sleeper_stop();
+	else if (sscanf(buf, "%u %u", &cpu, &period_us) == 2)
+		ret = xb_sleeper_start(cpu, period_us);
+	else
+		ret = -EINVAL;
+	mutex_unlock(&xb_sleeper_lock);
+	return ret ? ret : count;
+}
+
+/*
+ * The histogram is read without stopping the thread: a running sleeper
+ * may add a wake-up or two while it is printed.
+ */
+static int xb_sleeper_show(struct seq_file *m, void *v)
+{
+	u64 samples, seen = 0;
+	unsigned int b, p99 = 0;
+	const char *sep = "";
+
+	mutex_lock(&xb_sleeper_lock);
+	samples = READ_ONCE(xb_sleeper.samples);
+	for (b = 0; b < XB_HIST_BUCKETS; b++) {
+		seen += xb_sleeper.hist[b];
+		if (seen * 100 < samples * 99)
+			p99 = b + 1;
+	}
+	seq_printf(m, "cpu %u period_us %u running %d samples %llu max_us %llu max_net_us %llu steal_at_max_us %llu p99_us %llu hist ",
+		   xb_sleeper.cpu, xb_sleeper.period_us, !!xb_sleeper.task,
+		   samples, div_u64(READ_ONCE(xb_sleeper.max_ns), NSEC_PER_USEC),
+		   div_u64(READ_ONCE(xb_sleeper.max_net_ns), NSEC_PER_USEC),
+		   div_u64(READ_ONCE(xb_sleeper.steal_at_max_ns), NSEC_PER_USEC),
+		   xb_hist_value(min(p99, XB_HIST_BUCKETS - 1)));
+	for (b = 0; b < XB_HIST_BUCKETS; b++) {
+		if (!xb_sleeper.hist[b])
+			continue;
+		seq_printf(m, "%s%llu:%u", sep, xb_hist_value(b), xb_sleeper.hist[b]);
+		sep = ",";
+	}
+	seq_putc(m, '\n');
+	mutex_unlock(&xb_sleeper_lock);
 	return 0;
 }
 
@@ -336,6 +514,7 @@ static const struct file_operations xb_##name##_fops = {		\
 
 XB_RW_FILE(memop);
 XB_RW_FILE(version);
+XB_RW_FILE(sleeper);
 
 static int __init xb_init(void)
 {
@@ -343,12 +522,17 @@ static int __init xb_init(void)
 	debugfs_create_file("memop", 0600, xb_debugfs, NULL, &xb_memop_fops);
 	debugfs_create_file("version", 0600, xb_debugfs, NULL,
 			    &xb_version_fops);
+	debugfs_create_file("sleeper", 0600, xb_debugfs, NULL,
+			    &xb_sleeper_fops);
 	return 0;
 }
 
 static void __exit xb_exit(void)
 {
 	debugfs_remove_recursive(xb_debugfs);
+	mutex_lock(&xb_sleeper_lock);
+	xb_sleeper_stop();
+	mutex_unlock(&xb_sleeper_lock);
 }
 
 module_init(xb_init);
