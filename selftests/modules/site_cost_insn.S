@@ -14,10 +14,13 @@
 #include <asm/alternative.h>
 #include <asm/cpufeatures.h>
 #include <linux/objtool.h>
-#include <asm/ibt.h>
 
+/*
+ * No ENDBR, on any kernel: they are only called directly, and their
+ * instructions must be where the padding puts them.
+ */
 .macro XB_SITE name:req
-SYM_FUNC_START_NOALIGN(\name)
+SYM_START(\name, SYM_L_GLOBAL, SYM_A_NONE)
 SYM_INNER_LABEL(\name\()_insn, SYM_L_GLOBAL)
 	ANNOTATE_NOENDBR
 	ALTERNATIVE "vmcall", "vmmcall", X86_FEATURE_VMMCALL
@@ -27,12 +30,12 @@ SYM_FUNC_END(\name)
 
 	.text
 	.balign 4096, 0xcc
-	.skip 2048 - ENDBR_INSN_SIZE, 0xcc
+	.skip 2048, 0xcc
 	XB_SITE xb_site_mid
 	.balign 4096, 0xcc
-	.skip 4096 - 8 - ENDBR_INSN_SIZE, 0xcc
+	.skip 4096 - 8, 0xcc
 	XB_SITE xb_site_end
 	.balign 4096, 0xcc
-	.skip 4096 - 2 - ENDBR_INSN_SIZE, 0xcc
+	.skip 4096 - 2, 0xcc
 	XB_SITE xb_site_split
 	.balign 4096, 0xcc
