@@ -42,6 +42,16 @@ static struct timespec ns_ts(long long ns)
 	return ts;
 }
 
+/* Exact below 100 us, else rounded down to two significant digits. */
+static long long bucket_us(long long us)
+{
+	long long scale = 1;
+
+	while (us / scale >= 100)
+		scale *= 10;
+	return us / scale * scale;
+}
+
 static int cmp_ll(const void *a, const void *b)
 {
 	long long x = *(const long long *)a, y = *(const long long *)b;
@@ -53,7 +63,7 @@ int main(int argc, char **argv)
 {
 	long long period = 1000000, end, next, late, *lat, stall = 0;
 	long long stall_at[64], stall_ns[64];
-	size_t n = 0, cap, nstalls = 0, i;
+	size_t n = 0, cap, nstalls = 0, i, count;
 	struct timespec now, wake;
 	int cpu = -1, opt;
 	cpu_set_t set;
@@ -111,15 +121,23 @@ int main(int argc, char **argv)
 	}
 
 	if (!n) {
-		printf("samples 0 max_us 0 p99_us 0 median_us 0\n");
+		printf("samples 0 max_us 0 p99_us 0 median_us 0 hist \n");
 		return 1;
 	}
 	for (i = 0; i < nstalls; i++)
 		printf("stall at_ms %lld late_ms %lld\n", stall_at[i] / 1000000,
 		       stall_ns[i] / 1000000);
 	qsort(lat, n, sizeof(*lat), cmp_ll);
-	printf("samples %zu max_us %lld p99_us %lld median_us %lld\n", n,
+	printf("samples %zu max_us %lld p99_us %lld median_us %lld hist ", n,
 	       lat[n - 1] / 1000, lat[n * 99 / 100] / 1000, lat[n / 2] / 1000);
+	for (i = 0; i < n; i += count) {
+		for (count = 1; i + count < n &&
+		     bucket_us(lat[i + count] / 1000) == bucket_us(lat[i] / 1000);
+		     count++)
+			;
+		printf("%s%lld:%zu", i ? "," : "", bucket_us(lat[i] / 1000), count);
+	}
+	printf("\n");
 	free(lat);
 	return 0;
 

@@ -15,15 +15,23 @@
  *            that sleeps PERIOD_US at a time (usleep_range(PERIOD_US,
  *            PERIOD_US * 11 / 10)) and records how late each wake-up is,
  *            from zero; write "stop" to stop it.  read: "cpu N period_us N
- *            running 0|1 samples N max_us N max_net_us N steal_at_max_us N":
- *            since the start, the worst lateness beyond PERIOD_US, the
- *            worst once the CPU's steal time during that sleep (time the
- *            hypervisor ran something else) is taken off, and the steal
- *            time during the sleep of the worst
- *   version  write "CALLS": XENVER_version through both paths, in rounds of
- *            four blocks of 25 calls (ABBA); read: "stock_ns N module_ns N
- *            calls N rounds N median_ratio_permille N block N
- *            stock_p10_ns N module_p10_ns N"
+ *            running 0|1 samples N max_us N max_net_us N steal_at_max_us N
+ *            p99_us N hist US:COUNT,...": since the start, the worst
+ *            lateness beyond PERIOD_US, the worst once the CPU's steal time
+ *            during that sleep (time the hypervisor ran something else) is
+ *            taken off, the steal time during the sleep of the worst, the
+ *            99th percentile, and the wake-ups per bucket of lateness as
+ *            bench/wakeup_latency.c counts them (below 100 us to the
+ *            microsecond, above that to two significant digits), so that
+ *            runs can be pooled
+ *   version  write "CALLS": XENVER_version through three paths, the
+ *            kernel's HYPERVISOR_xen_version(), xhc_hypercall() and
+ *            xhc_preemptible_hypercall(), in rounds of six blocks of 25
+ *            calls (kernel, plain, preemptible, preemptible, plain,
+ *            kernel); read: "stock_ns N module_ns N preemptible_ns N
+ *            calls N rounds N median_ratio_permille N
+ *            preemptible_median_permille N block N stock_p10_ns N
+ *            module_p10_ns N preemptible_p10_ns N"
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -63,19 +71,26 @@ struct xb_memop_job {
  * user-space sleeper: each wake-up asks for the CPU, and how late it comes
  * shows how long something else held it.
  */
+/* 0-99 us, then 90 buckets per decade (10..99 x 10^k us) up to 1000 s. */
+#define XB_HIST_BUCKETS	(100 + 7 * 90)
+
 struct xb_sleeper {
 	struct task_struct *task;
 	unsigned int cpu, period_us;
 	u64 samples, max_ns, max_net_ns, steal_at_max_ns;
+	u32 hist[XB_HIST_BUCKETS];
 };
 
 static DEFINE_MUTEX(xb_lock);
 static DEFINE_MUTEX(xb_sleeper_lock);
 static struct xb_sleeper xb_sleeper;
 static struct xb_memop_job xb_job;
-static u64 xb_version_ns[2], xb_version_calls, xb_version_rounds;
-static u32 xb_version_median;	/* permille */
-static u32 xb_version_p10[2];	/* ns per block */
+/* The paths of the version file, in the order of their results. */
+enum xb_path { XB_KERNEL, XB_PLAIN, XB_PREEMPTIBLE, XB_PATHS };
+
+static u64 xb_version_ns[XB_PATHS], xb_version_calls, xb_version_rounds;
+static u32 xb_version_median[XB_PATHS];	/* permille, against the previous path */
+static u32 xb_version_p10[XB_PATHS];	/* ns per block */
 static struct dentry *xb_debugfs;
 
 static int xb_stock_memop(unsigned int cmd, void *arg)
@@ -190,6 +205,33 @@ static u64 xb_steal_ns(unsigned int cpu)
 	return READ_ONCE(kcpustat_cpu(cpu).cpustat[CPUTIME_STEAL]);
 }
 
+/*
+ * The bucket of @us: exact below 100, else its two leading digits; 1000 s
+ * and more count as 990 s.
+ */
+static unsigned int xb_hist_bucket(u64 us)
+{
+	unsigned int decade = 0;
+
+	for (us = min_t(u64, us, 999999999); us >= 100; us /= 10)
+		decade++;
+	return decade ? 100 + (decade - 1) * 90 + us - 10 : us;
+}
+
+/* The lowest lateness in bucket @b, in us. */
+static u64 xb_hist_value(unsigned int b)
+{
+	u64 us;
+	unsigned int decade;
+
+	if (b < 100)
+		return b;
+	us = 10 + (b - 100) % 90;
+	for (decade = 1 + (b - 100) / 90; decade; decade--)
+		us *= 10;
+	return us;
+}
+
 static int xb_sleeper_thread(void *data)
 {
 	struct xb_sleeper *s = data;
@@ -202,6 +244,7 @@ static int xb_sleeper_thread(void *data)
 		late = ktime_get_ns() - start;
 		steal = xb_steal_ns(s->cpu) - steal;
 		late = late > period_ns ? late - period_ns : 0;
+		s->hist[xb_hist_bucket(div_u64(late, NSEC_PER_USEC))]++;
 		WRITE_ONCE(s->samples, s->samples + 1);
 		if (late > s->max_ns) {
 			WRITE_ONCE(s->max_ns, late);
@@ -234,6 +277,7 @@ static int xb_sleeper_start(unsigned int cpu, unsigned int period_us)
 	xb_sleeper.max_ns = 0;
 	xb_sleeper.max_net_ns = 0;
 	xb_sleeper.steal_at_max_ns = 0;
+	memset(xb_sleeper.hist, 0, sizeof(xb_sleeper.hist));
 	task = kthread_create_on_cpu(xb_sleeper_thread, &xb_sleeper, cpu,
 				     "xb_sleep/%u");
 	if (IS_ERR(task))
@@ -266,15 +310,36 @@ static ssize_t xb_sleeper_write(struct file *file, const char __user *ubuf,
 	return ret ? ret : count;
 }
 
+/*
+ * The histogram is read without stopping the thread: a running sleeper
+ * may add a wake-up or two while it is printed.
+ */
 static int xb_sleeper_show(struct seq_file *m, void *v)
 {
+	u64 samples, seen = 0;
+	unsigned int b, p99 = 0;
+	const char *sep = "";
+
 	mutex_lock(&xb_sleeper_lock);
-	seq_printf(m, "cpu %u period_us %u running %d samples %llu max_us %llu max_net_us %llu steal_at_max_us %llu\n",
+	samples = READ_ONCE(xb_sleeper.samples);
+	for (b = 0; b < XB_HIST_BUCKETS; b++) {
+		seen += xb_sleeper.hist[b];
+		if (seen * 100 < samples * 99)
+			p99 = b + 1;
+	}
+	seq_printf(m, "cpu %u period_us %u running %d samples %llu max_us %llu max_net_us %llu steal_at_max_us %llu p99_us %llu hist ",
 		   xb_sleeper.cpu, xb_sleeper.period_us, !!xb_sleeper.task,
-		   READ_ONCE(xb_sleeper.samples),
-		   div_u64(READ_ONCE(xb_sleeper.max_ns), NSEC_PER_USEC),
+		   samples, div_u64(READ_ONCE(xb_sleeper.max_ns), NSEC_PER_USEC),
 		   div_u64(READ_ONCE(xb_sleeper.max_net_ns), NSEC_PER_USEC),
-		   div_u64(READ_ONCE(xb_sleeper.steal_at_max_ns), NSEC_PER_USEC));
+		   div_u64(READ_ONCE(xb_sleeper.steal_at_max_ns), NSEC_PER_USEC),
+		   xb_hist_value(min(p99, XB_HIST_BUCKETS - 1)));
+	for (b = 0; b < XB_HIST_BUCKETS; b++) {
+		if (!xb_sleeper.hist[b])
+			continue;
+		seq_printf(m, "%s%llu:%u", sep, xb_hist_value(b), xb_sleeper.hist[b]);
+		sep = ",";
+	}
+	seq_putc(m, '\n');
 	mutex_unlock(&xb_sleeper_lock);
 	return 0;
 }
@@ -287,23 +352,29 @@ static long xb_no_hypercall(unsigned int op, unsigned long a1,
 }
 
 /*
- * xhc_hypercall() through a static call: patched to a direct call once
- * xen_hcall is found, as in a module linked against it, so that the
- * comparison with the kernel's own (static) call is like for like.
+ * xhc_hypercall() and xhc_preemptible_hypercall() through static calls:
+ * patched to direct calls once xen_hcall is found, as in a module linked
+ * against it, so that the comparison with the kernel's own (static) call
+ * is like for like.
  */
 DEFINE_STATIC_CALL(xb_xhc_hypercall, xb_no_hypercall);
+DEFINE_STATIC_CALL(xb_xhc_preemptible_hypercall, xb_no_hypercall);
 
 /* One block of calls through one path; returns the nanoseconds it took. */
-static u64 xb_version_block(bool module)
+static u64 xb_version_block(enum xb_path path)
 {
 	u64 t = ktime_get_ns();
 	int i;
 
 	for (i = 0; i < XB_BLOCK; i++) {
-		if (module)
+		if (path == XB_PLAIN)
 			static_call(xb_xhc_hypercall)(__HYPERVISOR_xen_version,
 						      XENVER_version, 0, 0, 0,
 						      0);
+		else if (path == XB_PREEMPTIBLE)
+			static_call(xb_xhc_preemptible_hypercall)
+				(__HYPERVISOR_xen_version, XENVER_version, 0, 0,
+				 0, 0);
 		else
 			HYPERVISOR_xen_version(XENVER_version, NULL);
 	}
@@ -325,58 +396,77 @@ static u32 xb_quantile(u32 *v, u64 n, unsigned int permille)
 }
 
 /*
- * Rounds of four short blocks in ABBA order (kernel, module, module,
- * kernel), so that both paths see the same machine and neither always runs
- * first.  Noise only ever adds time, in bursts, so besides the totals the
- * result compares the fastest tenth of each path's blocks (the 10th
- * percentile of block times) and takes the median of the rounds' ratios.
+ * Rounds of six short blocks, each path twice in mirrored order (kernel,
+ * plain, preemptible, preemptible, plain, kernel), so that the paths see
+ * the same machine and none always runs first.  Noise only ever adds time,
+ * in bursts, so besides the totals the result compares the fastest tenth
+ * of each path's blocks (the 10th percentile of block times) and the
+ * median of the rounds' ratios of each path to the previous one (plain to
+ * kernel: the wrapper; preemptible to plain: the flag and the notifier).
  */
+static const enum xb_path xb_order[] = {
+	XB_KERNEL, XB_PLAIN, XB_PREEMPTIBLE, XB_PREEMPTIBLE, XB_PLAIN, XB_KERNEL,
+};
+
 static int xb_run_version(u64 calls)
 {
-	u64 rounds = DIV_ROUND_UP(calls, 2 * XB_BLOCK), r;
-	u32 *block[2], *ratio, ns[4];
-	xb_hypercall_fn xhc;
-	int k, ret = 0;
+	u64 rounds = DIV_ROUND_UP(calls, 2 * XB_BLOCK), r, ns[XB_PATHS];
+	u32 *block[XB_PATHS], *ratio[XB_PATHS];
+	xb_hypercall_fn xhc, xhc_preemptible;
+	unsigned int k;
+	int p, ret = 0;
 
 	if (!calls || rounds > 100000)
 		return -EINVAL;
-	block[0] = kvmalloc_array(rounds * 2, sizeof(u32), GFP_KERNEL);
-	block[1] = kvmalloc_array(rounds * 2, sizeof(u32), GFP_KERNEL);
-	ratio = kvmalloc_array(rounds, sizeof(u32), GFP_KERNEL);
-	xhc = symbol_get(xhc_hypercall);
-	if (!block[0] || !block[1] || !ratio || !xhc) {
-		/* -ENOENT: xen_hcall is not loaded */
-		ret = xhc ? -ENOMEM : -ENOENT;
-		goto out;
+	for (p = 0; p < XB_PATHS; p++) {
+		block[p] = kvmalloc_array(rounds * 2, sizeof(u32), GFP_KERNEL);
+		ratio[p] = kvmalloc_array(rounds, sizeof(u32), GFP_KERNEL);
+		if (!block[p] || !ratio[p])
+			ret = -ENOMEM;
 	}
+	xhc = symbol_get(xhc_hypercall);
+	xhc_preemptible = symbol_get(xhc_preemptible_hypercall);
+	if (!xhc || !xhc_preemptible)
+		ret = -ENOENT;	/* xen_hcall is not loaded */
+	if (ret)
+		goto out;
 	static_call_update(xb_xhc_hypercall, xhc);
+	static_call_update(xb_xhc_preemptible_hypercall, xhc_preemptible);
 	memset(xb_version_ns, 0, sizeof(xb_version_ns));
 	for (r = 0; r < rounds; r++) {
-		for (k = 0; k < 4; k++)
-			ns[k] = xb_version_block(k == 1 || k == 2);
-		block[0][2 * r] = ns[0];
-		block[0][2 * r + 1] = ns[3];
-		block[1][2 * r] = ns[1];
-		block[1][2 * r + 1] = ns[2];
-		xb_version_ns[0] += (u64)ns[0] + ns[3];
-		xb_version_ns[1] += (u64)ns[1] + ns[2];
-		ratio[r] = div64_u64(((u64)ns[1] + ns[2]) * 1000,
-				     ((u64)ns[0] + ns[3]) ?: 1);
+		memset(ns, 0, sizeof(ns));
+		for (k = 0; k < ARRAY_SIZE(xb_order); k++) {
+			u32 t = xb_version_block(xb_order[k]);
+
+			p = xb_order[k];
+			block[p][2 * r + (k >= ARRAY_SIZE(xb_order) / 2)] = t;
+			ns[p] += t;
+			xb_version_ns[p] += t;
+		}
+		for (p = 0; p < XB_PATHS; p++)
+			ratio[p][r] = div64_u64(ns[p] * 1000,
+						(p ? ns[p - 1] : ns[p]) ?: 1);
 		cond_resched();
 	}
 	xb_version_calls = rounds * 2 * XB_BLOCK;	/* per path */
 	xb_version_rounds = rounds;
-	xb_version_median = xb_quantile(ratio, rounds, 500);
-	xb_version_p10[0] = xb_quantile(block[0], rounds * 2, 100);
-	xb_version_p10[1] = xb_quantile(block[1], rounds * 2, 100);
+	for (p = 0; p < XB_PATHS; p++) {
+		xb_version_median[p] = xb_quantile(ratio[p], rounds, 500);
+		xb_version_p10[p] = xb_quantile(block[p], rounds * 2, 100);
+	}
 out:
+	if (xhc_preemptible) {
+		static_call_update(xb_xhc_preemptible_hypercall, xb_no_hypercall);
+		symbol_put(xhc_preemptible_hypercall);
+	}
 	if (xhc) {
 		static_call_update(xb_xhc_hypercall, xb_no_hypercall);
 		symbol_put(xhc_hypercall);
 	}
-	kvfree(ratio);
-	kvfree(block[1]);
-	kvfree(block[0]);
+	for (p = 0; p < XB_PATHS; p++) {
+		kvfree(ratio[p]);
+		kvfree(block[p]);
+	}
 	return ret;
 }
 
@@ -397,10 +487,13 @@ static ssize_t xb_version_write(struct file *file, const char __user *ubuf,
 static int xb_version_show(struct seq_file *m, void *v)
 {
 	mutex_lock(&xb_lock);
-	seq_printf(m, "stock_ns %llu module_ns %llu calls %llu rounds %llu median_ratio_permille %u block %u stock_p10_ns %u module_p10_ns %u\n",
-		   xb_version_ns[0], xb_version_ns[1], xb_version_calls,
-		   xb_version_rounds, xb_version_median, XB_BLOCK,
-		   xb_version_p10[0], xb_version_p10[1]);
+	seq_printf(m, "stock_ns %llu module_ns %llu preemptible_ns %llu calls %llu rounds %llu median_ratio_permille %u preemptible_median_permille %u block %u stock_p10_ns %u module_p10_ns %u preemptible_p10_ns %u\n",
+		   xb_version_ns[XB_KERNEL], xb_version_ns[XB_PLAIN],
+		   xb_version_ns[XB_PREEMPTIBLE], xb_version_calls,
+		   xb_version_rounds, xb_version_median[XB_PLAIN],
+		   xb_version_median[XB_PREEMPTIBLE], XB_BLOCK,
+		   xb_version_p10[XB_KERNEL], xb_version_p10[XB_PLAIN],
+		   xb_version_p10[XB_PREEMPTIBLE]);
 	mutex_unlock(&xb_lock);
 	return 0;
 }
