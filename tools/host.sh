@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # shellcheck shell=bash
 #
-# What the host-side tools (tools/deb, tools/deb-test, tools/dkms-test)
-# share: Debian packages, and the machine's DKMS tree.  Source it.
+# What the host-side tools (tools/deb, tools/deb-test, tools/dkms-test,
+# tools/bench, tools/check) share: Debian packages, the machine's DKMS
+# tree, a snapshot of the source tree.  Source it.
 
 pkg_installed() {
 	[ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" = "install ok installed" ]
@@ -38,4 +39,20 @@ ensure_packages() {
 lock_dkms_tree() {
 	exec 9>>"${TMPDIR:-/tmp}/xen-preempt-dkms.lock"
 	flock -w "$1" 9
+}
+
+# snapshot_tree REPO DEST: a copy of the source tree REPO in DEST (emptied
+# first), without build products, the build/ directory or git's data, so
+# that a build there sees every warning and never touches what a user
+# built in REPO.
+snapshot_tree() {
+	rm -rf "$2"
+	mkdir -p "$2"
+	tar -C "$1" --exclude=./build --exclude=./.git --exclude='*.o' \
+		--exclude='*.ko' --exclude='*.mod' --exclude='*.mod.c' \
+		--exclude='*.cmd' --exclude='*.a' --exclude='*.order' \
+		--exclude=Module.symvers --exclude='*.o.d' \
+		--exclude=__pycache__ -cf - . |
+		tar -C "$2" -xf - &&
+		make -s -C "$2/selftests" clean KDIR=/nonexistent >/dev/null
 }
