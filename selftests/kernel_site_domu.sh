@@ -11,12 +11,14 @@
 # is a sleeper's WORST wake-up lateness in the round: a stall of seconds
 # delays only one wake-up, so a percentile over all of them could hide it.
 #
-# The checks use the kernel thread's worst lateness net of steal time (for
-# each sleep, the CPU's steal accounted meanwhile is taken off): time in
-# which Xen ran another vCPU (dom0's, on the emulated test bed with its
-# host busy: seconds per round) is not the guest's hypercall holding the
-# CPU, and one such burst would decide a round.  The raw worst of both
-# sleepers is reported too.
+# The checks use wakeup_latency's raw worst per round, as a user of the
+# machine sees it.  The kernel thread's worst is reported too, raw and net
+# of steal time (for each sleep, the CPU's steal accounted meanwhile taken
+# off): steal is time in which Xen ran another vCPU (dom0's, on the
+# emulated test bed), not the guest's hypercall holding the CPU.  It is
+# not a gate: steal is accounted per tick, so taking it off favours
+# whichever configuration happened to have steal land in its sleeps (seen:
+# kernel_site 13.9 ms against full 13.9 ms raw, 13.8 against 7.2 ms net).
 #
 # Configurations, all in this one boot:
 #   kernel_site  xen_hcall kernel_site=1 and xen_upcall loaded, the boot's
@@ -42,23 +44,23 @@
 # xen_hcall/kernel_site: hits, resched_done); no violation; median
 # per-round worst of kernel_site <= 1.5x that of full; median per-round
 # worst of stock >= 10x that of kernel_site.  Medians below FLOOR_US (5 ms:
-# the tick at HZ=250, at which steal is accounted, and the sleep's slack)
-# count as FLOOR_US: differences below it are not resolved.
+# a tick at HZ=250 and the sleep's slack) count as FLOOR_US: differences
+# below it are not resolved.
 #
-# Duration on the test bed: the rounds take 1-1.5 minutes, the switch a
+# Duration on the test bed: the rounds take 1.5-2 minutes, the switch a
 # few seconds; with the host at load 8-10 the rounds took 8 minutes and
 # the switch 2 (the settings file allows 600 s).
 #
 # Environment: KERNEL_SITE_DOMU_ROUNDS (rounds per configuration, default
-# 5), KERNEL_SITE_DOMU_MIB (default 256).
+# 7), KERNEL_SITE_DOMU_MIB (default 256).
 
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
-ROUNDS=${KERNEL_SITE_DOMU_ROUNDS:-5}
+ROUNDS=${KERNEL_SITE_DOMU_ROUNDS:-7}
 FLOOR_US=5000
-# The per-round worst the checks compare: column 7 of RESULTS.
-GATE=7
+# The per-round worst the checks compare: column 3 of RESULTS.
+GATE=3
 MIB=${KERNEL_SITE_DOMU_MIB:-256}
 CPU=0
 BENCH=/sys/kernel/debug/xhc_bench/memop
@@ -262,11 +264,11 @@ else
 	xp_info "kernel_site: $ks_requested reschedules requested, $ks_done done"
 	xp_check_num "kernel_site: reschedules done at the kernel's instruction" "$ks_done" -gt 0
 	stock_med=$(gated_median stock)
-	xp_info "stock/kernel_site, median per-round worst net of steal: $(ratio "$stock_med" "$ks_med") (at least 10)"
+	xp_info "stock/kernel_site, median per-round worst of wakeup_latency: $(ratio "$stock_med" "$ks_med") (at least 10)"
 	xp_check_num "stock: median per-round worst >= 10x kernel_site's ($ks_med us)" \
 		"$stock_med" -ge $((10 * ks_med))
 fi
-xp_info "kernel_site/$base, median per-round worst net of steal: $(ratio "$ks_med" "$base_med") (at most 1.5)"
+xp_info "kernel_site/$base, median per-round worst of wakeup_latency: $(ratio "$ks_med" "$base_med") (at most 1.5)"
 xp_check_num "kernel_site: median per-round worst * 2 <= 3 * $base's ($base_med us)" \
 	"$((ks_med * 2))" -le "$((3 * base_med))"
 xp_check_dmesg_clean
