@@ -26,8 +26,12 @@
 #   stock        no module: the negative control, which must be at least
 #                10x worse, or this test could not tell
 #   full         no module, after "echo full > /sys/kernel/debug/sched/preempt"
-# kernel_site and stock alternate round by round (ABBA), loading and
-# unloading the modules each time; full comes last.  Switching the
+# kernel_site, then stock, then full, each in a block: the modules are
+# loaded once.  Loading them round by round (ABBA) was tried: in about a
+# third of such boots the guest died of the emulator's triple fault, most
+# often right after xen_upcall's load registered its vectors
+# (docs/testing.md), so a flake there should cost one load, not one per
+# round.  Switching the
 # preemption mode patches static calls with INT3s, which the emulated test
 # bed does not always survive (README, "The stalls after unloading the
 # modules"), so the test switches once and does not switch back: the
@@ -145,14 +149,19 @@ measure() {
 	xp_info "round $2 $1: worst ${worst:-?} us (kernel thread: worst, net of steal, steal then: $kthread us), hypercalls $hcall_ms ms, steal $steal ms, pages back $pages_ok"
 }
 
-# round CONFIG ROUND
-round() {
+# rounds CONFIG: ROUNDS rounds of CONFIG; kernel_site with the modules
+# loaded once for all of them.
+rounds() {
+	r=1
 	if [ "$1" = kernel_site ]; then
 		modules_load || xp_bail "insmod xen_hcall.ko kernel_site=1 and xen_upcall.ko"
-		measure "$@"
+	fi
+	while [ $r -le "$ROUNDS" ]; do
+		measure "$1" $r
+		r=$((r + 1))
+	done
+	if [ "$1" = kernel_site ]; then
 		modules_unload || xp_bail "rmmod xen_upcall xen_hcall"
-	else
-		measure "$@"
 	fi
 }
 
@@ -189,30 +198,12 @@ xp_info "$(uname -r), preemption ${mode:-unknown}; $ROUNDS rounds per configurat
 if xp_kernel_preempts "$mode"; then
 	# The kernel preempts by itself: kernel_site against the same mode.
 	base=$mode
-	r=1
-	while [ $r -le "$ROUNDS" ]; do
-		if [ $((r % 2)) = 1 ]; then
-			round kernel_site $r
-			round "$base" $r
-		else
-			round "$base" $r
-			round kernel_site $r
-		fi
-		r=$((r + 1))
-	done
+	rounds kernel_site
+	rounds "$base"
 else
 	base=full
-	r=1
-	while [ $r -le "$ROUNDS" ]; do
-		if [ $((r % 2)) = 1 ]; then
-			round kernel_site $r
-			round stock $r
-		else
-			round stock $r
-			round kernel_site $r
-		fi
-		r=$((r + 1))
-	done
+	rounds kernel_site
+	rounds stock
 	# The only switch of this boot (see the top of this file).  It
 	# patches every call site of five static calls, one text_poke at a
 	# time: a minute or more on the emulator, so a line every 20 s says
@@ -223,11 +214,7 @@ else
 	echo full >"$PREEMPT" || xp_bail "echo full > $PREEMPT"
 	kill $ticker
 	xp_info "preemption now $(cat "$PREEMPT") after $(($(date +%s) - t)) s; it stays so"
-	r=1
-	while [ $r -le "$ROUNDS" ]; do
-		round full $r
-		r=$((r + 1))
-	done
+	rounds full
 fi
 rmmod xhc_bench
 xp_info "$(($(date +%s) - start)) s for all rounds"
