@@ -27,11 +27,10 @@
 #                10x worse, or this test could not tell
 #   full         no module, after "echo full > /sys/kernel/debug/sched/preempt"
 # kernel_site, then stock, then full, each in a block: the modules are
-# loaded once.  Loading them round by round (ABBA) was tried: in about a
-# third of such boots the guest died of the emulator's triple fault, most
-# often right after xen_upcall's load registered its vectors
-# (docs/testing.md), so a flake there should cost one load, not one per
-# round.  Switching the
+# loaded once.  Loading them round by round (ABBA) was tried: about a
+# third of such boots lost an attempt to a guest triple fault, those
+# examined right after xen_upcall's load registered its vectors
+# (docs/testing.md), so the exposure is one load, not one per round.  Switching the
 # preemption mode patches static calls with INT3s, which the emulated test
 # bed does not always survive (README, "The stalls after unloading the
 # modules"), so the test switches once and does not switch back: the
