@@ -1,14 +1,19 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# The toolstack's long hypercalls in a PVH dom0 (xen_hcall kernel_site=1).
+# The toolstack's long hypercalls in a PVH dom0 (xen_hcall kernel_site=1),
+# or, measured only, in a PV dom0.
 #
-# Runs in dom0 itself (xoq run --pvh-dom0).  Creates and destroys a PVH
-# guest with xl, pinned to CPU0, while wakeup_latency, pinned to the same
-# CPU, measures how late its 1 ms sleeps wake up; once per configuration:
+# Runs in dom0 itself (xoq run --pvh-dom0 or --pv-dom0).  Creates and
+# destroys a PVH guest with xl, pinned to CPU0, while wakeup_latency,
+# pinned to the same CPU, measures how late its 1 ms sleeps wake up; once
+# per configuration:
 #   stock   no module loaded (the kernel as it is booted)
 #   module  xen_hcall kernel_site=1 and xen_upcall loaded, as the package
 #           loads them: modprobe, the option from modprobe.d
+#   full    no module loaded, the kernel switched to full preemption at
+#           run time (debugfs sched/preempt) before its first cycle; it
+#           stays there for the rest of the boot
 # and prints for each a line
 #   BENCH dom0 config=C create_ms=N destroy_ms=N max_us=N p99_us=N
 #     lockups=N mem_ok=0|1 ...
@@ -43,7 +48,7 @@ grep -q control_d /proc/xen/capabilities 2>/dev/null ||
 	xp_skip "not dom0 (no control_d in /proc/xen/capabilities)"
 command -v xl >/dev/null || xp_skip "no xl: the toolstack is not installed"
 if [ -z "$NAME" ] || ! [ -r "$CFG" ]; then
-	xp_skip "no guest config (XOQ_GUEST_CFG, XOQ_GUEST_NAME): run in xoq run --pvh-dom0"
+	xp_skip "no guest config (XOQ_GUEST_CFG, XOQ_GUEST_NAME): run in xoq run --pvh-dom0 or --pv-dom0"
 fi
 [ -x "$XP_DIR/wakeup_latency" ] || xp_bail "wakeup_latency not found in $XP_DIR"
 
@@ -201,9 +206,19 @@ cycle() {
 	return 0
 }
 
-PREEMPT=$(sed -n 's/.*(\([a-z]*\)).*/\1/p' /sys/kernel/debug/sched/preempt 2>/dev/null)
-xp_info "dom0: $(uname -r), $(xp_online_cpus) vCPUs, preemption ${PREEMPT:-unknown}; guest: $(grep -E '^(memory|vcpus)' "$CFG" | tr '\n' ' ')"
+preempt_mode() {
+	sed -n 's/.*(\([a-z]*\)).*/\1/p' /sys/kernel/debug/sched/preempt 2>/dev/null
+}
+
+PREEMPT=$(preempt_mode)
+xp_info "dom0: $(uname -r) ($(cat /sys/hypervisor/guest_type 2>/dev/null || echo '?')), $(xp_online_cpus) vCPUs, preemption ${PREEMPT:-unknown}; guest: $(grep -E '^(memory|vcpus)' "$CFG" | tr '\n' ' ')"
 for c in $CONFIGS; do
+	if [ "$c" = full ] && [ "$PREEMPT" != full ]; then
+		echo full >/sys/kernel/debug/sched/preempt 2>/dev/null
+		PREEMPT=$(preempt_mode)
+		[ "$PREEMPT" = full ] || xp_bail "cannot switch to full preemption (debugfs sched/preempt: ${PREEMPT:-none})"
+		xp_info "switched to full preemption at run time"
+	fi
 	for attempt in 1 2; do
 		cycle "$c"
 		[ $? = 3 ] || continue 2
