@@ -101,6 +101,30 @@ trace_stop() {
 	echo >$TRACE/kprobe_events
 }
 
+# Every 50 ms, "MS STEAL_MS": the time since boot and CPU0's steal so
+# far, from another CPU, so that each stall can be told apart from time
+# Xen gave to other vCPUs (steal_during).
+steal_sampler() {
+	while :; do
+		awk -v c="cpu$CPU" '$1 == c { s = $9 * 10 }
+			END { getline u <"/proc/uptime"; split(u, a, " ")
+				printf "%d %d\n", a[1] * 1000, s }' /proc/stat
+		sleep 0.05
+	done
+}
+
+# The stall lines of wakeup_latency with the steal during each: the
+# difference of the last samples before its start and its end.
+steal_during() {
+	awk 'NR == FNR { t[++n] = $1; s[n] = $2; next }
+		/^stall / { end = $3; start = end - $5; a = b = ""
+			for (i = 1; i <= n; i++) {
+				if (t[i] <= start) a = s[i]
+				if (t[i] <= end) b = s[i]
+			}
+			print $0 " steal_ms " (a == "" || b == "" ? "?" : b - a) }' "$1" "$2"
+}
+
 # Guest triple faults Xen has logged: a Linux guest does not triple fault
 # by itself (its double-fault handler would oops first), the emulator does.
 triple_faults() {
@@ -137,6 +161,8 @@ cycle() {
 	steal0=$(steal_ms)
 	"$XP_DIR/wakeup_latency" -c $CPU -s 100 3600 >/tmp/dom0-lat &
 	lat_pid=$!
+	steal_sampler >/tmp/dom0-steal &
+	steal_pid=$!
 	sleep 1
 
 	faults0=$(triple_faults)
@@ -158,8 +184,8 @@ cycle() {
 		# view of the fault, for whoever reads the log.
 		xl dmesg | grep -E 'Triple fault|RIP: |cr2: ' | tail -n 3 | sed "s/^/# $config: /"
 		wait_free "$free0" >/dev/null
-		kill -TERM $lat_pid
-		wait $lat_pid
+		kill -TERM $lat_pid $steal_pid
+		wait $lat_pid $steal_pid
 		trace_stop "$config:"
 		[ "$config" = module ] && rmmod xen_upcall xen_hcall
 		return 3
@@ -167,14 +193,14 @@ cycle() {
 
 	free1=$(wait_free "$free0")
 	sleep 1
-	kill -TERM $lat_pid
-	wait $lat_pid
+	kill -TERM $lat_pid $steal_pid
+	wait $lat_pid $steal_pid
 	lat=$(tail -n 1 /tmp/dom0-lat)
 	trace_stop "$config:"
 	steal=$(($(steal_ms) - steal0))
 	# When the stalls were, against the xl steps (ms since boot).
 	xp_info "$config: xl create $t0..$t1, destroy $t2..$t3 ms; CPU$CPU stolen by Xen: $steal ms"
-	grep '^stall' /tmp/dom0-lat | sed "s/^/# $config: /"
+	steal_during /tmp/dom0-steal /tmp/dom0-lat | sed "s/^/# $config: /"
 	lockups=$(xp_dmesg_since_mark | grep -c 'soft lockup')
 	mem_ok=0
 	[ "${free1:-0}" -ge "$free0" ] && mem_ok=1
