@@ -205,10 +205,10 @@ cycle() {
 	mem_ok=0
 	[ "${free1:-0}" -ge "$free0" ] && mem_ok=1
 
-	# shellcheck disable=SC2086 # "samples N max_us N p99_us N median_us N"
+	# shellcheck disable=SC2086 # "samples N max_us N p99_us N median_us N hist US:N,..."
 	set -- $lat
 	max_us=$4
-	echo "BENCH dom0 config=$config preempt=$PREEMPT create_ms=$((t1 - t0)) destroy_ms=$((t3 - t2)) max_us=$max_us p99_us=$6 median_us=$8 samples=$2 lockups=$lockups free_before=$free0 free_after=$free1 mem_ok=$mem_ok steal_ms=$steal"
+	echo "BENCH dom0 config=$config preempt=$PREEMPT create_ms=$((t1 - t0)) destroy_ms=$((t3 - t2)) max_us=$max_us p99_us=$6 median_us=$8 samples=$2 lockups=$lockups free_before=$free0 free_after=$free1 mem_ok=$mem_ok steal_ms=$steal hist=${10:-}"
 	sed 's/^/# xl: /' /tmp/dom0-xl
 
 	xp_check "$config: xl create of a PVH guest" [ "$created$listed" = 00 ]
