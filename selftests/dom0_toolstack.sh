@@ -1,14 +1,19 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# The toolstack's long hypercalls in a PVH dom0 (xen_hcall kernel_site=1).
+# The toolstack's long hypercalls in a PVH dom0 (xen_hcall kernel_site=1),
+# or, measured only, in a PV dom0.
 #
-# Runs in dom0 itself (xoq run --pvh-dom0).  Creates and destroys a PVH
-# guest with xl, pinned to CPU0, while wakeup_latency, pinned to the same
-# CPU, measures how late its 1 ms sleeps wake up; once per configuration:
+# Runs in dom0 itself (xoq run --pvh-dom0 or --pv-dom0).  Creates and
+# destroys a PVH guest with xl, pinned to CPU0, while wakeup_latency,
+# pinned to the same CPU, measures how late its 1 ms sleeps wake up; once
+# per configuration:
 #   stock   no module loaded (the kernel as it is booted)
 #   module  xen_hcall kernel_site=1 and xen_upcall loaded, as the package
 #           loads them: modprobe, the option from modprobe.d
+#   full    no module loaded, the kernel switched to full preemption at
+#           run time (debugfs sched/preempt) before its first cycle; it
+#           stays there for the rest of the boot
 # and prints for each a line
 #   BENCH dom0 config=C create_ms=N destroy_ms=N max_us=N p99_us=N
 #     lockups=N mem_ok=0|1 ...
@@ -27,7 +32,7 @@
 # DOM0_CONFIGS (default "module"), DOM0_MAX_LATENESS_MS (default 500),
 # DOM0_GUEST_SECONDS (how long the guest runs, default 5); DOM0_TRACE=1
 # also lists the privcmd hypercalls that took longer than 100 ms (kprobe
-# events on privcmd_ioctl).
+# events on privcmd_ioctl) and CPU0's steal time during each stall.
 
 . "$(dirname "$0")/lib.sh"
 
@@ -43,7 +48,7 @@ grep -q control_d /proc/xen/capabilities 2>/dev/null ||
 	xp_skip "not dom0 (no control_d in /proc/xen/capabilities)"
 command -v xl >/dev/null || xp_skip "no xl: the toolstack is not installed"
 if [ -z "$NAME" ] || ! [ -r "$CFG" ]; then
-	xp_skip "no guest config (XOQ_GUEST_CFG, XOQ_GUEST_NAME): run in xoq run --pvh-dom0"
+	xp_skip "no guest config (XOQ_GUEST_CFG, XOQ_GUEST_NAME): run in xoq run --pvh-dom0 or --pv-dom0"
 fi
 [ -x "$XP_DIR/wakeup_latency" ] || xp_bail "wakeup_latency not found in $XP_DIR"
 
@@ -96,6 +101,31 @@ trace_stop() {
 	echo >$TRACE/kprobe_events
 }
 
+# Every 50 ms, "MS STEAL_MS": the time since boot and CPU0's steal so
+# far, from another CPU, so that each stall can be told apart from time
+# Xen gave to other vCPUs (steal_during).  With DOM0_TRACE=1 only: it
+# adds a wake-up every 50 ms on the other CPU.
+steal_sampler() {
+	while :; do
+		awk -v c="cpu$CPU" '$1 == c { s = $9 * 10 }
+			END { getline u <"/proc/uptime"; split(u, a, " ")
+				printf "%d %d\n", a[1] * 1000, s }' /proc/stat
+		sleep 0.05
+	done
+}
+
+# The stall lines of wakeup_latency with the steal during each: the
+# difference of the last samples before its start and its end.
+steal_during() {
+	awk 'NR == FNR { t[++n] = $1; s[n] = $2; next }
+		/^stall / { end = $3; start = end - $5; a = b = ""
+			for (i = 1; i <= n; i++) {
+				if (t[i] <= start) a = s[i]
+				if (t[i] <= end) b = s[i]
+			}
+			print $0 " steal_ms " (a == "" || b == "" ? "?" : b - a) }' "$1" "$2"
+}
+
 # Guest triple faults Xen has logged: a Linux guest does not triple fault
 # by itself (its double-fault handler would oops first), the emulator does.
 triple_faults() {
@@ -132,6 +162,12 @@ cycle() {
 	steal0=$(steal_ms)
 	"$XP_DIR/wakeup_latency" -c $CPU -s 100 3600 >/tmp/dom0-lat &
 	lat_pid=$!
+	: >/tmp/dom0-steal
+	steal_pid=
+	if [ "${DOM0_TRACE:-0}" = 1 ]; then
+		steal_sampler >/tmp/dom0-steal &
+		steal_pid=$!
+	fi
 	sleep 1
 
 	faults0=$(triple_faults)
@@ -153,8 +189,8 @@ cycle() {
 		# view of the fault, for whoever reads the log.
 		xl dmesg | grep -E 'Triple fault|RIP: |cr2: ' | tail -n 3 | sed "s/^/# $config: /"
 		wait_free "$free0" >/dev/null
-		kill -TERM $lat_pid
-		wait $lat_pid
+		kill -TERM $lat_pid ${steal_pid:+$steal_pid}
+		wait $lat_pid ${steal_pid:+$steal_pid}
 		trace_stop "$config:"
 		[ "$config" = module ] && rmmod xen_upcall xen_hcall
 		return 3
@@ -162,22 +198,26 @@ cycle() {
 
 	free1=$(wait_free "$free0")
 	sleep 1
-	kill -TERM $lat_pid
-	wait $lat_pid
+	kill -TERM $lat_pid ${steal_pid:+$steal_pid}
+	wait $lat_pid ${steal_pid:+$steal_pid}
 	lat=$(tail -n 1 /tmp/dom0-lat)
 	trace_stop "$config:"
 	steal=$(($(steal_ms) - steal0))
 	# When the stalls were, against the xl steps (ms since boot).
 	xp_info "$config: xl create $t0..$t1, destroy $t2..$t3 ms; CPU$CPU stolen by Xen: $steal ms"
-	grep '^stall' /tmp/dom0-lat | sed "s/^/# $config: /"
+	if [ -s /tmp/dom0-steal ]; then
+		steal_during /tmp/dom0-steal /tmp/dom0-lat
+	else
+		grep '^stall' /tmp/dom0-lat
+	fi | sed "s/^/# $config: /"
 	lockups=$(xp_dmesg_since_mark | grep -c 'soft lockup')
 	mem_ok=0
 	[ "${free1:-0}" -ge "$free0" ] && mem_ok=1
 
-	# shellcheck disable=SC2086 # "samples N max_us N p99_us N median_us N"
+	# shellcheck disable=SC2086 # "samples N max_us N p99_us N median_us N hist US:N,..."
 	set -- $lat
 	max_us=$4
-	echo "BENCH dom0 config=$config preempt=$PREEMPT create_ms=$((t1 - t0)) destroy_ms=$((t3 - t2)) max_us=$max_us p99_us=$6 median_us=$8 samples=$2 lockups=$lockups free_before=$free0 free_after=$free1 mem_ok=$mem_ok steal_ms=$steal"
+	echo "BENCH dom0 config=$config preempt=$PREEMPT create_ms=$((t1 - t0)) destroy_ms=$((t3 - t2)) max_us=$max_us p99_us=$6 median_us=$8 samples=$2 lockups=$lockups free_before=$free0 free_after=$free1 mem_ok=$mem_ok steal_ms=$steal hist=${10:-}"
 	sed 's/^/# xl: /' /tmp/dom0-xl
 
 	xp_check "$config: xl create of a PVH guest" [ "$created$listed" = 00 ]
@@ -201,9 +241,19 @@ cycle() {
 	return 0
 }
 
-PREEMPT=$(sed -n 's/.*(\([a-z]*\)).*/\1/p' /sys/kernel/debug/sched/preempt 2>/dev/null)
-xp_info "dom0: $(uname -r), $(xp_online_cpus) vCPUs, preemption ${PREEMPT:-unknown}; guest: $(grep -E '^(memory|vcpus)' "$CFG" | tr '\n' ' ')"
+preempt_mode() {
+	sed -n 's/.*(\([a-z]*\)).*/\1/p' /sys/kernel/debug/sched/preempt 2>/dev/null
+}
+
+PREEMPT=$(preempt_mode)
+xp_info "dom0: $(uname -r) ($(cat /sys/hypervisor/guest_type 2>/dev/null || echo '?')), $(xp_online_cpus) vCPUs, preemption ${PREEMPT:-unknown}; guest: $(grep -E '^(memory|vcpus)' "$CFG" | tr '\n' ' ')"
 for c in $CONFIGS; do
+	if [ "$c" = full ] && [ "$PREEMPT" != full ]; then
+		echo full >/sys/kernel/debug/sched/preempt 2>/dev/null
+		PREEMPT=$(preempt_mode)
+		[ "$PREEMPT" = full ] || xp_bail "cannot switch to full preemption (debugfs sched/preempt: ${PREEMPT:-none})"
+		xp_info "switched to full preemption at run time"
+	fi
 	for attempt in 1 2; do
 		cycle "$c"
 		[ $? = 3 ] || continue 2

@@ -1,6 +1,6 @@
 # shellcheck shell=sh
-# Sourced by dom0's /init (dom0-init.sh) in PVH-dom0 mode (xoq run
-# --pvh-dom0, see pvh-dom0.sh) once the toolstack is up, instead of
+# Sourced by dom0's /init (dom0-init.sh) in PV- or PVH-dom0 mode (xoq run
+# --pv-dom0 or --pvh-dom0, see pvh-dom0.sh) once the toolstack is up, instead of
 # starting the guest: runs /payload/run here in dom0 under the guest's time
 # limit, its output tagged "G| " like a guest console line, since that is
 # where the host looks for the test output and the end line
@@ -8,7 +8,7 @@
 
 mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
 mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
-XOQ_MODE=pvh-dom0
+XOQ_MODE=$(cat /xoq/dom0-mode)
 XOQ_VCPUS=$(grep -c ^processor /proc/cpuinfo)
 XOQ_INTERACTIVE=0
 XOQ_GUEST_CFG=/xoq/guest.cfg

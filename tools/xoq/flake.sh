@@ -38,10 +38,10 @@ flake_signature() {
 }
 
 # The domains whose triple fault ends a run: the guest's (its ID changes
-# with a save and restore), or with --pvh-dom0 dom0's, whose payload
+# with a save and restore), or with --pvh-dom0 (or --pv-dom0) dom0's, whose payload
 # creates guests of its own and handles their faults.
 fault_domains() {
-	if [ "$PVH_DOM0_RUN" = 1 ]; then
+	if [ "$DOM0_PAYLOAD_RUN" = 1 ]; then
 		echo d0
 	else
 		echo 'd[1-9][0-9]*'
@@ -65,7 +65,7 @@ fault_domains() {
 #    Xen could not read the guest's read-only IDT, mapped in every page
 #    table;
 #  - or the guest had not reached its /init (no XOQ-START): no code of
-#    this project had run yet (a PVH dom0's run has no such line).
+#    this project had run yet (a dom0 payload's run has no such line).
 # The guest's code around RIP, as dom0 read it from the guest's memory
 # after the fault (dom0-init.sh), goes into the description.
 triple_fault_signature() {
@@ -82,7 +82,7 @@ triple_fault_signature() {
 		echo "$what: Xen could not fetch the guest's kernel text"
 	elif [[ $cr2 == fffffe0000000??? ]]; then
 		echo "$what: Xen could not read the guest's IDT"
-	elif [ "$PVH_DOM0_RUN" = 0 ] && ! grep -q '^XOQ-START' "$LOGDIR/guest.log" 2>/dev/null; then
+	elif [ "$DOM0_PAYLOAD_RUN" = 0 ] && ! grep -q '^XOQ-START' "$LOGDIR/guest.log" 2>/dev/null; then
 		# The payload, and with it every module of this project, had
 		# not started: whatever faulted, it was not this project's.
 		echo "$what: before the guest's /init ran, so before any code of this project"
@@ -128,8 +128,8 @@ guest_code() {
 # the dumps dom0 asked Xen for (debug key v) during the silence that ended
 # the run: after the last "XOQ-DOM0 SILENT" with no guest line after it.
 int3_stall() {
-	# A PVH dom0's payload runs in dom0: no guest to be silent.
-	if [ "$PVH_DOM0_RUN" = 0 ] && awk '/XOQ-DOM0 SILENT/ { silent = 1; found = 0; guest = 0; next }
+	# A dom0 payload runs in dom0: no guest to be silent.
+	if [ "$DOM0_PAYLOAD_RUN" = 0 ] && awk '/XOQ-DOM0 SILENT/ { silent = 1; found = 0; guest = 0; next }
 		/^G\| / { silent = 0; found = 0 }
 		silent && match($0, />>> Domain [0-9]+ <<</) {
 			guest = (substr($0, RSTART + 11, RLENGTH - 15) + 0 != 0) }

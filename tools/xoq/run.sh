@@ -64,6 +64,7 @@ run_usage() {
 		  --interactive      payload (if any), then a shell on the console
 		  --pvh-dom0         PVH dom0 (emulated IOMMU); the payload runs in dom0,
 		                     --cmdline is dom0's, the guest config is \$XOQ_GUEST_CFG
+		  --pv-dom0          the same in the usual PV dom0
 		  --logdir DIR       default: build/xoq/<timestamp>-<pid>/ in the repository
 		exit status: 0 the guest printed XOQ-END rc=N (N is in DIR/result), 2 the
 		test bed failed, 3 the emulator's fault, by its signature (flake.sh: rerun
@@ -78,7 +79,7 @@ need_uint() {
 }
 
 run_main() {
-	local vcpus=2 memory=1024 extra="" timeout=600 xen=1 interactive=0 logdir="" payload="" pvh=0
+	local vcpus=2 memory=1024 extra="" timeout=600 xen=1 interactive=0 logdir="" payload="" dom0=""
 	while [ $# -gt 0 ]; do
 		case $1 in
 		--vcpus | --memory | --cmdline | --timeout | --logdir)
@@ -92,7 +93,8 @@ run_main() {
 		--timeout) timeout=$2; shift 2 ;;
 		--no-xen) xen=0; shift ;;
 		--interactive) interactive=1; shift ;;
-		--pvh-dom0) pvh=1; shift ;;
+		--pvh-dom0) dom0=pvh-dom0; shift ;;
+		--pv-dom0) dom0=pv-dom0; shift ;;
 		--logdir) logdir=$2; shift 2 ;;
 		-h | --help) run_usage; exit 0 ;;
 		-*) run_usage >&2; exit 64 ;;
@@ -139,12 +141,14 @@ run_main() {
 	local mode=xen
 	[ "$xen" = 1 ] || mode=no-xen
 	INTERACTIVE_RUN=$interactive
-	PVH_DOM0_RUN=$pvh
-	if [ "$pvh" = 1 ]; then
+	# 1: the payload runs in dom0 (--pv-dom0, --pvh-dom0).
+	DOM0_PAYLOAD_RUN=0
+	if [ -n "$dom0" ]; then
 		if [ "$xen" = 0 ] || [ "$interactive" = 1 ] || [ "$GUEST_TYPE" != pvh ]; then
-			usage_error "--pvh-dom0 runs a payload in dom0: not with --no-xen, --interactive or an HVM guest"
+			usage_error "--$dom0 runs a payload in dom0: not with --no-xen, --interactive or an HVM guest"
 		fi
-		pvh_dom0_setup "$payload" "$extra"
+		DOM0_PAYLOAD_RUN=1
+		dom0_payload_setup "$dom0" "$payload" "$extra"
 		payload=$PVH_GUEST_PAYLOAD
 		extra=""
 	fi
@@ -229,9 +233,9 @@ build_overlay() {
 	fi >"$o/xoq/guest.cfg"
 	# A triple fault reboots the guest (as does a panic, panic=-1): the
 	# test guest is preserved, for dom0 to read its registers and code
-	# (dom0-init.sh).  The guests a PVH dom0's payload creates go at once.
+	# (dom0-init.sh).  The guests a dom0 payload creates go at once.
 	local on_reboot=preserve
-	[ "$PVH_DOM0_RUN" = 0 ] || on_reboot=destroy
+	[ "$DOM0_PAYLOAD_RUN" = 0 ] || on_reboot=destroy
 	cat >>"$o/xoq/guest.cfg" <<-EOF
 		name = "$GUEST_NAME"
 		kernel = "/xoq/vmlinuz"
@@ -524,7 +528,7 @@ end_reason() {
 	elif [ "$mode" = xen ] && ! grep -q '^XOQ-DOM0 READY' "$LOGDIR/dom0.log" 2>/dev/null; then
 		echo "dom0 boot: QEMU stopped before dom0 was ready"
 	elif grep -qE "\(XEN\) ($(fault_domains))v[0-9]+ Triple fault" "$LOGDIR/xen.log" 2>/dev/null; then
-		if [ "$PVH_DOM0_RUN" = 1 ]; then
+		if [ "$DOM0_PAYLOAD_RUN" = 1 ]; then
 			echo "dom0: died"
 		else
 			echo "guest: died"
