@@ -25,16 +25,46 @@ flake_signature() {
 	"test bed hung"*)
 		# Xen and dom0 stopped: only a signature of the emulator
 		# makes that its fault (cpus-at-hang.txt has the CPUs).
-		local fault int3
+		local fault int3 oops
 		fault=$(triple_fault_signature) && { echo "$fault"; return; }
 		int3=$(int3_stall) && { echo "$int3"; return; }
-		echo "$fault, $int3"
+		oops=$(entry_gs_oops) && { echo "$oops"; return; }
+		echo "$fault, $int3, $oops"
 		return 1
 		;;
 	*)
-		triple_fault_signature
+		local fault oops
+		fault=$(triple_fault_signature) && { echo "$fault"; return; }
+		oops=$(entry_gs_oops) && { echo "$oops"; return; }
+		echo "$fault, $oops"
+		return 1
 		;;
 	esac
+}
+
+# The same re-delivered event, caught by the kernel before it triple
+# faults: delivered at the first instruction of an entry, where interrupts
+# are off and before its swapgs, it leaves the kernel with the GS base of
+# user space.  The entry's first per-CPU access (a %gs: operand) then
+# faults, and so does each fault's handler at the same access, until the
+# entry stack's guard page: the oops "ENTRY_TRAMPOLINE stack guard page
+# was hit", with the faulting instruction, a %gs: access (prefix 65), in
+# the Code line of at least two nested frames.  No code of this project
+# touches GS, the entry code or a saved CS.  The kernel's messages are in
+# guest.log, or in dom0.log when the payload runs in dom0.
+entry_gs_oops() {
+	local log=$LOGDIR/guest.log nested
+	[ "$DOM0_PAYLOAD_RUN" = 0 ] || log=$LOGDIR/dom0.log
+	if ! grep -q 'BUG: ENTRY_TRAMPOLINE stack guard page was hit' "$log" 2>/dev/null; then
+		echo "no oops of the entry stack"
+		return 1
+	fi
+	nested=$(grep -c 'Code: .* <65> ' "$log")
+	if [ "$nested" -lt 2 ]; then
+		echo "entry stack oops without nested faults at a %gs: access"
+		return 1
+	fi
+	echo "oops: ENTRY_TRAMPOLINE stack guard page hit, $nested nested faults at a %gs: access (the kernel ran with the user's GS base)"
 }
 
 # The domains whose triple fault ends a run: the guest's (its ID changes
