@@ -64,10 +64,12 @@ SYM_FUNC_END(\name)
  * <name>_<stub>: entered only through an interrupt return redirected by
  * xhc_resched_before_hcall(), with the stack of a function entry (as at
  * <name>_insn).  Calls \fn to reschedule, then, by \tail:
- *   jmp   continues the hypercall at <name>_insn;
- *   call  (from the kernel's hypercall instruction) continues it by
- *         calling <name>, then returns to the kernel's caller;
- *   ret   (from right after the kernel's instruction) returns there.
+ *   jmp      continues the hypercall at <name>_insn;
+ *   restart  continues it from the start of <name> (a PV copy, which
+ *            pushes the registers its "syscall" clobbers first);
+ *   call     (from the kernel's hypercall instruction) continues it by
+ *            calling <name>, then returns to the kernel's caller;
+ *   ret      (from right after the kernel's instruction) returns there.
  * Flags are saved too: they carry IF and, for a user site or privcmd, AC,
  * which must not stay set while other tasks run.  The call and ret forms
  * count themselves out of xhc_kernel_site_active just before returning
@@ -102,10 +104,16 @@ SYM_CODE_START(\name\()_\stub)
 	popf
 .ifc \tail,jmp
 	jmp	\name\()_insn
-.else
+.endif
+.ifc \tail,restart
+	jmp	\name
+.endif
 .ifc \tail,call
 	call	\name
+	lock decl xhc_kernel_site_active(%rip)
+	RET
 .endif
+.ifc \tail,ret
 	lock decl xhc_kernel_site_active(%rip)
 	RET
 .endif
@@ -145,3 +153,36 @@ SYM_FUNC_END(xhc_site_borrowed)
 	XHC_RESCHED_STUB xhc_site_borrowed, xhc_resched_kernel_site, enter, call
 	XHC_RESCHED_STUB xhc_site_borrowed, xhc_resched_kernel_site, resched, jmp
 	XHC_RESCHED_STUB xhc_site_borrowed, xhc_resched_kernel_site, return, ret
+
+/*
+ * The same for a Xen PV guest, whose kernel enters Xen with "syscall"
+ * through xen_hypercall_pv (kernel_site.c):
+ *	[endbr64;] push %rcx; push %r11; syscall; pop %r11; pop %rcx; ret
+ * Xen clobbers %rcx and %r11, hence the pushes.  xhc_pv_borrowed is a copy
+ * of that function.  Before the interrupt returns into one of the stubs
+ * below, kernel_site.c undoes the two pushes in the interrupted context
+ * (the values go back into %r11 and %rcx, the stack pointer moves up by
+ * 16), so that each stub starts, like the ones above, with the stack of a
+ * function entry: the return address into the kernel's caller on top, or,
+ * from xhc_pv_borrowed_insn, the one into xhc_pv_borrowed_enter.  Then
+ * xhc_pv_borrowed_enter calls the copy, which continues the hypercall;
+ * xhc_pv_borrowed_resched restarts the copy from its pushes; and
+ * xhc_pv_borrowed_return returns to the caller, the hypercall being over.
+ * The unwind hints are those of the kernel's xen_hypercall_pv: objtool does
+ * not follow "syscall" in a function without them.
+ */
+SYM_FUNC_START(xhc_pv_borrowed)
+	push	%rcx
+	push	%r11
+	UNWIND_HINT_SAVE
+SYM_INNER_LABEL(xhc_pv_borrowed_insn, SYM_L_GLOBAL)
+	ANNOTATE_NOENDBR
+	syscall
+	UNWIND_HINT_RESTORE
+	pop	%r11
+	pop	%rcx
+	RET
+SYM_FUNC_END(xhc_pv_borrowed)
+	XHC_RESCHED_STUB xhc_pv_borrowed, xhc_resched_kernel_site, enter, call
+	XHC_RESCHED_STUB xhc_pv_borrowed, xhc_resched_kernel_site, resched, restart
+	XHC_RESCHED_STUB xhc_pv_borrowed, xhc_resched_kernel_site, return, ret
