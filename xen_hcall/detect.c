@@ -2,8 +2,10 @@
 /*
  * Platform check: the module issues hypercalls with vmcall/vmmcall, which
  * only an HVM or PVH guest of Xen may do.  Xen is recognised by its CPUID
- * leaves, not by trusting the kernel alone; a Xen PV guest (which enters Xen
- * through syscall) and any other hypervisor are refused.
+ * leaves, not by trusting the kernel alone; any other hypervisor is
+ * refused.  A Xen PV guest (which enters Xen through syscall) is accepted
+ * only with kernel_site=1, which is then all the module does there: none
+ * of its own hypercalls, no /dev/xen/hcall (xhc_pv).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -16,6 +18,8 @@
 #include <xen/xen.h>
 
 #include "internal.h"
+
+bool xhc_pv __read_mostly;
 
 /* The first hypervisor signature, to name what we found instead of Xen. */
 static void xhc_hypervisor_signature(char sig[13])
@@ -35,6 +39,15 @@ int xhc_detect_platform(void)
 		pr_err("only x86-64 Xen guests are supported\n");
 		return -ENODEV;
 	}
+	/* The kernel runs as a PV guest only on Xen: no CPUID check needed. */
+	if (xen_pv_domain()) {
+		if (!xhc_kernel_site_requested()) {
+			pr_err("Xen PV guest: needs kernel_site=1 (on PV the module only makes the kernel's own hypercalls preemptible; its own vmcall/vmmcall hypercalls and /dev/xen/hcall need an HVM or PVH guest)\n");
+			return -ENODEV;
+		}
+		xhc_pv = true;
+		return 0;
+	}
 	if (!boot_cpu_has(X86_FEATURE_HYPERVISOR)) {
 		pr_err("not running on a hypervisor (bare metal): Xen HVM or PVH guest required\n");
 		return -ENODEV;
@@ -43,10 +56,6 @@ int xhc_detect_platform(void)
 		xhc_hypervisor_signature(sig);
 		pr_err("hypervisor \"%s\" is not Xen: Xen HVM or PVH guest required\n",
 		       sig);
-		return -ENODEV;
-	}
-	if (xen_pv_domain()) {
-		pr_err("Xen PV guest: hypercalls need an HVM or PVH guest\n");
 		return -ENODEV;
 	}
 	if (!xen_hvm_domain()) {

@@ -23,6 +23,8 @@ extern const u8 xhc_site_user_insn[], xhc_site_user_resched[];
 extern const u8 xhc_site_borrowed_insn[], xhc_site_borrowed_ret[];
 extern const u8 xhc_site_borrowed_resched[];
 extern const u8 xhc_site_borrowed_enter[], xhc_site_borrowed_return[];
+extern const u8 xhc_pv_borrowed_insn[], xhc_pv_borrowed_resched[];
+extern const u8 xhc_pv_borrowed_enter[], xhc_pv_borrowed_return[];
 asmlinkage void xhc_resched_hcall(void);
 asmlinkage void xhc_resched_kernel_site(void);
 
@@ -49,6 +51,7 @@ void xhc_preempt_exit(void);
 bool xhc_cpu_in_hcall(int cpu);
 const char *xhc_preempt_mode(void);
 bool xhc_irq_context_preemptible(struct pt_regs *regs);
+bool xhc_irq_context_preemptible_at(struct pt_regs *regs, unsigned int count);
 extern bool xhc_resched_enabled;
 
 /*
@@ -72,11 +75,32 @@ static __always_inline bool xhc_task_may_schedule(unsigned long flags)
 
 /* kernel_site.c: the option for the kernel's own hypercall instruction. */
 extern atomic_t xhc_kernel_site_active;	/* decremented in site.S */
+bool xhc_kernel_site_requested(void);
 int xhc_kernel_site_init(void);
+int xhc_kernel_site_start(void);
 void xhc_kernel_site_exit(void);
 bool xhc_kernel_site_hit(struct pt_regs *regs);
 bool xhc_kernel_site_redirect(struct pt_regs *regs);
 void xhc_kernel_site_debugfs(struct dentry *dir);
+
+/*
+ * Where an interrupt may reschedule a task in the kernel's hypercall: on
+ * its instruction (Xen continues the hypercall there, or it has not run
+ * yet), on our copy of it (the same after a first reschedule), or right
+ * after it: an interrupt that became pending while Xen ran a hypercall
+ * without continuing it is delivered there, at its end, which is where
+ * preempt=full would preempt.
+ */
+enum xhc_kernel_point { XHC_NOT_KERNEL, XHC_KERNEL_INSN, XHC_KERNEL_AFTER };
+
+enum xhc_kernel_point xhc_kernel_point(unsigned long ip);
+void xhc_kernel_site_count(struct pt_regs *regs, enum xhc_kernel_point point);
+
+/* kernel_site_pv.c: the same on a Xen PV guest, from the PV upcall. */
+unsigned long xhc_pv_find_kernel_insn(unsigned long func);
+int xhc_pv_upcall_init(unsigned long insn);
+int xhc_pv_upcall_start(void);
+void xhc_pv_upcall_stop(void);
 
 /* Per-CPU counters, shown in debugfs. */
 struct xhc_cpu_stats {
@@ -97,7 +121,9 @@ int xhc_stats_init(void);
 void xhc_stats_exit(void);
 
 int xhc_detect_platform(void);
+extern bool xhc_pv;	/* a Xen PV guest: kernel_site only (detect.c) */
 const char *xhc_insn_name(void);
+int xhc_platform_xen_version(int cmd, void *arg);
 int xhc_device_init(void);
 void xhc_device_exit(void);
 long xhc_user_hypercall(unsigned long op, unsigned long a1, unsigned long a2,

@@ -23,6 +23,12 @@
  * (xhc_site_borrowed_enter, and xhc_site_borrowed_resched on the copy), or
  * returns to the kernel's caller (xhc_site_borrowed_return).
  *
+ * On a Xen PV guest the target is xen_hypercall_pv, "push %rcx; push %r11;
+ * syscall; pop %r11; pop %rcx; ret", and no module vector sees the event
+ * upcall: kernel_site_pv.c gets control at the end of each of its event
+ * handlers and applies the same rule, and the stubs are those of
+ * xhc_pv_borrowed.
+ *
  * This is only sound on a kernel built for preemption (CONFIG_PREEMPTION:
  * PREEMPT_DYNAMIC, e.g. in voluntary mode, or PREEMPT, RT): there all code
  * is written to be preempted wherever the preempt count is zero and
@@ -57,6 +63,7 @@
 #include <xp_ibt.h>
 
 #include "internal.h"
+#include "trace.h"
 
 static bool xhc_kernel_site_param;
 module_param_named(kernel_site, xhc_kernel_site_param, bool, 0444);
@@ -65,6 +72,40 @@ MODULE_PARM_DESC(kernel_site,
 
 /* The kernel's hypercall instruction, or 0 while the option is off. */
 static unsigned long xhc_kernel_insn __read_mostly;
+
+/*
+ * Our copy of the instruction and the stubs of site.S, for vmcall/vmmcall
+ * (HVM, PVH) or for syscall (PV), whose kernel function pushes %rcx and
+ * %r11 before it and pops them right after it: "after" is there, at the
+ * first pop, and the pushes are undone before a stub runs (xhc_pv_unpush()).
+ */
+struct xhc_kernel_stubs {
+	const u8 *copy_insn;	/* the instruction in our copy */
+	const u8 *enter;	/* from the kernel's instruction */
+	const u8 *resched;	/* from our copy's */
+	const u8 *ret;		/* from right after the kernel's */
+	unsigned int len;	/* of the instruction */
+	bool pv;
+};
+
+static const struct xhc_kernel_stubs xhc_stubs_hvm = {
+	.copy_insn = xhc_site_borrowed_insn,
+	.enter = xhc_site_borrowed_enter,
+	.resched = xhc_site_borrowed_resched,
+	.ret = xhc_site_borrowed_return,
+	.len = 3,			/* vmcall, vmmcall */
+};
+
+static const struct xhc_kernel_stubs xhc_stubs_pv = {
+	.copy_insn = xhc_pv_borrowed_insn,
+	.enter = xhc_pv_borrowed_enter,
+	.resched = xhc_pv_borrowed_resched,
+	.ret = xhc_pv_borrowed_return,
+	.len = 2,			/* syscall */
+	.pv = true,
+};
+
+static const struct xhc_kernel_stubs *xhc_stubs __read_mostly = &xhc_stubs_hvm;
 
 /*
  * Tasks sent from the kernel's instruction, or from right after it, into
@@ -174,6 +215,11 @@ static bool xhc_is_kernel_return(unsigned long addr)
 		dest == xhc_jmp_target(own));
 }
 
+bool xhc_kernel_site_requested(void)
+{
+	return xhc_kernel_site_param;
+}
+
 /*
  * The kernel's hypercall instruction in @func, the static call's target,
  * or 0.  @func must be the start of a function; on a kernel built with
@@ -187,27 +233,46 @@ static bool xhc_is_kernel_return(unsigned long addr)
  * registers nor the stack, so the stack at the instruction is still that
  * of a function entry, which is what xhc_site_borrowed relies on.
  */
-static unsigned long xhc_find_kernel_insn(unsigned long func)
+/*
+ * The first @len bytes of @func, the static call's target, into @code, and
+ * its symbol into @sym; false (with the line that says why) unless @func
+ * is the start of a function.
+ */
+static bool xhc_read_target(unsigned long func, u8 *code, size_t len,
+			    char *sym)
 {
-	char sym[KSYM_SYMBOL_LEN];
-	unsigned long insn = func;
-	u8 code[XHC_PEEK_LEN];
-	u32 word;
-
-	if (copy_from_kernel_nofault(code, (const void *)func, sizeof(code))) {
+	if (copy_from_kernel_nofault(code, (const void *)func, len)) {
 		pr_err("kernel_site=1 refused: cannot read the xen_hypercall static call's target %pS\n",
 		       (void *)func);
-		return 0;
+		return false;
 	}
 	sprint_symbol(sym, func);
 	if (!strstr(sym, "+0x0/")) {
 		pr_err("kernel_site=1 refused: the xen_hypercall static call points into a function, to %s\n",
 		       sym);
-		return 0;
+		return false;
 	}
+	return true;
+}
+
+/* The length of the ENDBR (or sealed ENDBR) that @code starts with, or 0. */
+static unsigned long xhc_endbr_len(const u8 *code)
+{
+	u32 word;
+
 	memcpy(&word, code, sizeof(word));
-	if (xp_is_endbr(word))
-		insn += ENDBR_INSN_SIZE;
+	return xp_is_endbr(word) ? ENDBR_INSN_SIZE : 0;
+}
+
+static unsigned long xhc_find_kernel_insn(unsigned long func)
+{
+	char sym[KSYM_SYMBOL_LEN];
+	unsigned long insn;
+	u8 code[XHC_PEEK_LEN];
+
+	if (!xhc_read_target(func, code, sizeof(code), sym))
+		return 0;
+	insn = func + xhc_endbr_len(code);
 	if (memcmp(code + (insn - func), xhc_site_borrowed_insn, XHC_INSN_LEN) ||
 	    !xhc_is_kernel_return(insn + XHC_INSN_LEN)) {
 		pr_err("kernel_site=1 refused: the xen_hypercall static call points to %s (%*ph), not to \"%s%s; ret\"\n",
@@ -218,9 +283,51 @@ static unsigned long xhc_find_kernel_insn(unsigned long func)
 	return insn;
 }
 
+/*
+ * PV: the target is xen_hypercall_pv (arch/x86/xen/xen-asm.S), the same
+ * on 6.1, 6.12 and 7.2, after an ENDBR where SYM_FUNC_START() adds one
+ * (6.12; a PV guest never enables IBT, so it is not sealed, but the test
+ * is the kernel's either way):
+ *	push %rcx; push %r11; syscall; pop %r11; pop %rcx; <the kernel's return>
+ * Xen's syscall clobbers %rcx and %r11.  The instruction is the syscall;
+ * "right after it" is the first pop, with the two pushes still on the
+ * stack, which xhc_pv_unpush() undoes before a stub runs.  Returns the
+ * address of the syscall, or 0.
+ */
+static const u8 xhc_pv_pushes[] = { 0x51, 0x41, 0x53 };	/* push %rcx; push %r11 */
+static const u8 xhc_pv_syscall[] = { 0x0f, 0x05 };
+static const u8 xhc_pv_pops[] = { 0x41, 0x5b, 0x59 };	/* pop %r11; pop %rcx */
+#define XHC_PV_PEEK_LEN	(ENDBR_INSN_SIZE + sizeof(xhc_pv_pushes) + \
+			 sizeof(xhc_pv_syscall) + sizeof(xhc_pv_pops) + \
+			 JMP32_INSN_SIZE)
+
+unsigned long xhc_pv_find_kernel_insn(unsigned long func)
+{
+	char sym[KSYM_SYMBOL_LEN];
+	u8 code[XHC_PV_PEEK_LEN];
+	unsigned long start;
+	const u8 *c;
+
+	if (!xhc_read_target(func, code, sizeof(code), sym))
+		return 0;
+	start = func + xhc_endbr_len(code);
+	c = code + (start - func);
+	if (memcmp(c, xhc_pv_pushes, sizeof(xhc_pv_pushes)) ||
+	    memcmp(c + 3, xhc_pv_syscall, sizeof(xhc_pv_syscall)) ||
+	    memcmp(c + 5, xhc_pv_pops, sizeof(xhc_pv_pops)) ||
+	    !xhc_is_kernel_return(start + 8)) {
+		pr_err("kernel_site=1 refused: the xen_hypercall static call points to %s (%*ph), not to \"%spush %%rcx; push %%r11; syscall; pop %%r11; pop %%rcx; ret\"\n",
+		       sym, (int)sizeof(code), code,
+		       HAS_KERNEL_IBT ? "[endbr64;] " : "");
+		return 0;
+	}
+	return start + sizeof(xhc_pv_pushes);
+}
+
 int xhc_kernel_site_init(void)
 {
 	unsigned long tramp, func, insn;
+	int ret;
 
 	if (!xhc_kernel_site_param)
 		return 0;
@@ -239,13 +346,36 @@ int xhc_kernel_site_init(void)
 		       JMP32_INSN_SIZE, (const u8 *)tramp);
 		return -ENODEV;
 	}
-	insn = xhc_find_kernel_insn(func);
-	if (!insn)
-		return -ENODEV;
+	if (xhc_pv) {
+		insn = xhc_pv_find_kernel_insn(func);
+		if (!insn)
+			return -ENODEV;
+		ret = xhc_pv_upcall_init(insn);
+		if (ret)
+			return ret;
+		xhc_stubs = &xhc_stubs_pv;
+	} else {
+		insn = xhc_find_kernel_insn(func);
+		if (!insn)
+			return -ENODEV;
+		trace_xen_hcall_kernel_site((void *)insn);
+	}
 	pr_info("kernel_site: continuations of the kernel's hypercalls at %pS may be rescheduled\n",
 		(void *)insn);
 	WRITE_ONCE(xhc_kernel_insn, insn);
 	return 0;
+}
+
+/*
+ * The last step of loading: on a PV guest, the probe that applies the
+ * rule from now on (kernel_site_pv.c).  On HVM/PVH, xen_upcall does that
+ * from its vector once it is loaded.
+ */
+int xhc_kernel_site_start(void)
+{
+	if (!xhc_pv || !READ_ONCE(xhc_kernel_insn))
+		return 0;
+	return xhc_pv_upcall_start();
 }
 
 /*
@@ -285,37 +415,27 @@ static void xhc_count_op(struct pt_regs *regs)
 }
 
 /*
- * Where an interrupt may reschedule a task in the kernel's hypercall: on
- * its instruction (Xen continues the hypercall there, or it has not run
- * yet), on our copy of it (xhc_site_borrowed_insn, the same after a first
- * reschedule), or on the return right after it: an interrupt that became
- * pending while Xen ran a hypercall without continuing it is delivered
- * there, at its end, which is where preempt=full would preempt.
+ * The point (internal.h) of @ip: the kernel's instruction, our copy of it
+ * (xhc_site_borrowed_insn or xhc_pv_borrowed_insn), or right after the
+ * kernel's instruction (its return, or on PV the first of its pops).
  */
-enum xhc_kernel_point { XHC_NOT_KERNEL, XHC_KERNEL_INSN, XHC_KERNEL_AFTER };
-
-static enum xhc_kernel_point xhc_kernel_point(unsigned long ip)
+enum xhc_kernel_point xhc_kernel_point(unsigned long ip)
 {
 	unsigned long insn = READ_ONCE(xhc_kernel_insn);
 
 	if (!insn)
 		return XHC_NOT_KERNEL;
-	if (ip == insn || ip == (unsigned long)xhc_site_borrowed_insn)
+	if (ip == insn || ip == (unsigned long)xhc_stubs->copy_insn)
 		return XHC_KERNEL_INSN;
-	if (ip == insn + XHC_INSN_LEN)
+	if (ip == insn + xhc_stubs->len)
 		return XHC_KERNEL_AFTER;
 	return XHC_NOT_KERNEL;
 }
 
-/*
- * The kernel-site part of xhc_irq_hit_preemptible_hcall(), for an
- * interrupt on a CPU where none of our own preemptible hypercalls runs.
- */
-bool xhc_kernel_site_hit(struct pt_regs *regs)
+/* The statistics of an interrupt at @point. */
+void xhc_kernel_site_count(struct pt_regs *regs, enum xhc_kernel_point point)
 {
-	if (!regs || user_mode(regs))
-		return false;
-	switch (xhc_kernel_point(regs->ip)) {
+	switch (point) {
 	case XHC_KERNEL_INSN:
 		xhc_ks_count(hits);
 		xhc_count_op(regs);
@@ -324,9 +444,43 @@ bool xhc_kernel_site_hit(struct pt_regs *regs)
 		xhc_ks_count(after);
 		break;
 	default:
-		return false;
+		break;
 	}
+}
+
+/*
+ * The kernel-site part of xhc_irq_hit_preemptible_hcall(), for an
+ * interrupt on a CPU where none of our own preemptible hypercalls runs.
+ */
+bool xhc_kernel_site_hit(struct pt_regs *regs)
+{
+	enum xhc_kernel_point point;
+
+	if (!regs || user_mode(regs))
+		return false;
+	point = xhc_kernel_point(regs->ip);
+	if (point == XHC_NOT_KERNEL)
+		return false;
+	xhc_kernel_site_count(regs, point);
 	return xhc_irq_context_preemptible(regs);
+}
+
+/*
+ * PV: at the kernel's syscall, or right after it, and at our copy's, the
+ * function has pushed %rcx and %r11 (they hold the caller's values, which
+ * Xen's syscall clobbers).  Pop them into the interrupted context, as the
+ * function's own "pop %r11; pop %rcx" would: its stack is then that of a
+ * function entry again, with the return address on top, and so is the
+ * stack at which the stub starts (site.S).  The stack is the interrupted
+ * task's own, where the interrupt's frame lies below it.
+ */
+static void xhc_pv_unpush(struct pt_regs *regs)
+{
+	const unsigned long *sp = (const unsigned long *)regs->sp;
+
+	regs->r11 = sp[0];
+	regs->cx = sp[1];
+	regs->sp += 2 * sizeof(unsigned long);
 }
 
 /* The kernel-site part of xhc_resched_before_hcall(). */
@@ -336,14 +490,16 @@ bool xhc_kernel_site_redirect(struct pt_regs *regs)
 
 	if (point == XHC_NOT_KERNEL)
 		return false;
-	if (regs->ip == (unsigned long)xhc_site_borrowed_insn) {
-		/* Already inside xhc_site_borrowed_enter, and counted. */
-		regs->ip = (unsigned long)xhc_site_borrowed_resched;
+	if (xhc_stubs->pv)
+		xhc_pv_unpush(regs);
+	if (regs->ip == (unsigned long)xhc_stubs->copy_insn) {
+		/* Already inside the enter stub, and counted. */
+		regs->ip = (unsigned long)xhc_stubs->resched;
 	} else {
 		atomic_inc(&xhc_kernel_site_active);
 		regs->ip = point == XHC_KERNEL_AFTER ?
-			   (unsigned long)xhc_site_borrowed_return :
-			   (unsigned long)xhc_site_borrowed_enter;
+			   (unsigned long)xhc_stubs->ret :
+			   (unsigned long)xhc_stubs->enter;
 	}
 	xhc_ks_count(resched_requested);
 	return true;
@@ -379,7 +535,8 @@ asmlinkage notrace void xhc_resched_kernel_site(void)
 NOKPROBE_SYMBOL(xhc_resched_kernel_site);
 
 /*
- * At unload, after xen_upcall (which depends on this module) is gone, so
+ * At unload, after xen_upcall (which depends on this module) is gone, or
+ * on PV once the probe is gone (and every call of it has returned), so
  * nothing sends tasks here any more: wait for those inside to leave, then
  * for a voluntary context switch of every task, as tracing does for its
  * trampolines, so that none is left on the instructions after the count.
@@ -388,6 +545,8 @@ void xhc_kernel_site_exit(void)
 {
 	if (!READ_ONCE(xhc_kernel_insn))
 		return;
+	if (xhc_pv)
+		xhc_pv_upcall_stop();
 	WRITE_ONCE(xhc_kernel_insn, 0);
 	while (atomic_read(&xhc_kernel_site_active))
 		msleep(20);

@@ -199,12 +199,20 @@ EXPORT_SYMBOL_GPL(xhc_irq_hit_preemptible_hcall);
  * the hardirq: a kernel context with interrupts enabled, a preempt count
  * of exactly the hardirq being handled, and RCU watching (here that is the
  * handler's own context, which the entry code makes RCU watch; the stubs
- * check the interrupted context again, xhc_task_may_schedule()).
+ * check the interrupted context again, xhc_task_may_schedule()).  @count
+ * is what preempt_count() must be for that: HARDIRQ_OFFSET in an interrupt
+ * handler, more inside a tracepoint probe that runs with preemption
+ * disabled (kernel_site_pv.c).
  */
-static bool xhc_irq_context_rule(struct pt_regs *regs)
+static bool xhc_irq_context_rule_at(struct pt_regs *regs, unsigned int count)
 {
 	return regs && !user_mode(regs) && (regs->flags & X86_EFLAGS_IF) &&
-	       preempt_count() == HARDIRQ_OFFSET && rcu_is_watching();
+	       preempt_count() == count && rcu_is_watching();
+}
+
+static bool xhc_irq_context_rule(struct pt_regs *regs)
+{
+	return xhc_irq_context_rule_at(regs, HARDIRQ_OFFSET);
 }
 
 /* Whether this module reschedules at all: the kernel may do it itself. */
@@ -218,6 +226,12 @@ static bool xhc_resched_wanted(void)
 bool xhc_irq_context_preemptible(struct pt_regs *regs)
 {
 	return xhc_irq_context_rule(regs) && xhc_resched_wanted();
+}
+
+/* The same where preempt_count() is @count for an untouched context. */
+bool xhc_irq_context_preemptible_at(struct pt_regs *regs, unsigned int count)
+{
+	return xhc_irq_context_rule_at(regs, count) && xhc_resched_wanted();
 }
 
 /**

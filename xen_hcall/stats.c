@@ -4,6 +4,7 @@
  *   stats       per-CPU counters, one line per possible CPU
  *   violations  sum of flag-invariant violations (0 unless there is a bug)
  *   xen_version the version Xen reported through the module's own site
+ *               (on a PV guest, through the kernel's hypercall)
  *   config      hypercall instruction and preemption mode in use
  */
 #include <linux/cpumask.h>
@@ -56,10 +57,10 @@ static int xhc_xen_version_show(struct seq_file *m, void *v)
 	struct xen_extraversion extra = {};
 	int version;
 
-	version = xhc_xen_version(XENVER_version, NULL);
+	version = xhc_platform_xen_version(XENVER_version, NULL);
 	if (version < 0)
 		return version;
-	if (xhc_xen_version(XENVER_extraversion, &extra) < 0)
+	if (xhc_platform_xen_version(XENVER_extraversion, &extra) < 0)
 		extra.extraversion[0] = '\0';
 	seq_printf(m, "%d.%d%.*s\n", version >> 16, version & 0xffff,
 		   (int)sizeof(extra.extraversion), extra.extraversion);

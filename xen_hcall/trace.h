@@ -60,6 +60,25 @@ TRACE_EVENT(xen_hcall_resumed,
 		      __entry->prev_cpu, __entry->cpu)
 );
 
+/*
+ * Once, at load, when kernel_site=1 takes effect: the kernel's hypercall
+ * instruction that the option watches.  On a PV guest the module also
+ * hangs a probe of its own on this tracepoint for that one call, to see
+ * what a tracepoint adds to preempt_count() around its probes
+ * (kernel_site_pv.c).
+ */
+TRACE_EVENT(xen_hcall_kernel_site,
+	    TP_PROTO(const void *site),
+
+	    TP_ARGS(site),
+
+	    TP_STRUCT__entry(__field(const void *, site)),
+
+	    TP_fast_assign(__entry->site = site;),
+
+	    TP_printk("site=%pS", __entry->site)
+);
+
 #endif /* _XEN_HCALL_TRACE_H */
 
 /* Out of tree: the including file's Kbuild line adds -I$(src). */
