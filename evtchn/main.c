@@ -21,6 +21,10 @@ DEFINE_PER_CPU(struct xup_cpu, xup_cpus);
 
 static int xup_check_platform(void)
 {
+	if (xen_pv_domain()) {
+		pr_err("Xen PV guest: events arrive through the PV event callback, which has no vector to register; xen_hcall with kernel_site=1 works there without this module\n");
+		return -ENODEV;
+	}
 	if (!xen_hvm_domain()) {
 		pr_err("not a Xen HVM or PVH guest\n");
 		return -ENODEV;
