@@ -1,8 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# The toolstack's long hypercalls in a PVH dom0 (xen_hcall kernel_site=1),
-# or, measured only, in a PV dom0.
+# The toolstack's long hypercalls in a PVH or PV dom0 (xen_hcall
+# kernel_site=1).
 #
 # Runs in dom0 itself (xoq run --pvh-dom0 or --pv-dom0).  Creates and
 # destroys a PVH guest with xl, pinned to CPU0, while wakeup_latency,
@@ -10,7 +10,9 @@
 # per configuration:
 #   stock   no module loaded (the kernel as it is booted)
 #   module  xen_hcall kernel_site=1 and xen_upcall loaded, as the package
-#           loads them: modprobe, the option from modprobe.d
+#           loads them: modprobe, the option from modprobe.d; in a PV
+#           dom0 xen_hcall alone (xen_upcall refuses PV, which is checked
+#           once, as is xen_hcall's refusal without kernel_site=1)
 #   full    no module loaded, the kernel switched to full preemption at
 #           run time (debugfs sched/preempt) before its first cycle; it
 #           stays there for the rest of the boot
@@ -56,14 +58,54 @@ free_mib() {
 	xl info | awk '$1 == "free_memory" { print $3 }'
 }
 
-# As an installed package loads them at boot: modprobe xen_upcall from the
-# module tree, with kernel_site=1 from the shipped modprobe.d file.
+GUEST_TYPE=$(cat /sys/hypervisor/guest_type 2>/dev/null || echo '?')
+# What the module configuration loads: in a PV dom0 xen_hcall alone.
+MODULES="xen_upcall xen_hcall"
+[ "$GUEST_TYPE" = PV ] && MODULES=xen_hcall
+
+# As an installed package loads them at boot: modprobe xen_upcall (or on
+# PV xen_hcall) from the module tree, with kernel_site=1 from the shipped
+# modprobe.d file.
 modules_load() {
 	xp_unload_leftovers xen_upcall xen_hcall
 	xp_install_modules kernel_site=1 || return 1
-	modprobe xen_upcall || return 1
+	# shellcheck disable=SC2086 # the first of $MODULES loads the others
+	modprobe ${MODULES%% *} || return 1
 	[ "$(cat /sys/module/xen_hcall/parameters/kernel_site)" = Y ] ||
-		{ rmmod xen_upcall xen_hcall; return 1; }
+		{ modules_unload; return 1; }
+}
+
+modules_unload() {
+	# shellcheck disable=SC2086 # a list of modules
+	rmmod $MODULES
+}
+
+# PV only, once: xen_hcall refuses to load without kernel_site=1, and
+# xen_upcall refuses PV, each with its line in the kernel log.
+pv_refusals() {
+	xp_unload_leftovers xen_upcall xen_hcall
+	xp_kmsg_mark
+	if insmod "$XP_DIR/xen_hcall.ko" 2>/dev/null; then
+		rmmod xen_hcall
+		xp_fail "PV: xen_hcall without kernel_site=1 is refused"
+	else
+		xp_dmesg_since_mark | grep -q 'xen_hcall: Xen PV guest: needs kernel_site=1'
+		xp_check_num "PV: xen_hcall without kernel_site=1 is refused, saying why" $? -eq 0
+	fi
+	if ! insmod "$XP_DIR/xen_hcall.ko" kernel_site=1; then
+		xp_fail "PV: xen_hcall kernel_site=1 loads"
+		return
+	fi
+	sed 's/^/# kernel_site: /' "$KS"
+	if insmod "$XP_DIR/xen_upcall.ko" 2>/dev/null; then
+		rmmod xen_upcall
+		xp_fail "PV: xen_upcall is refused"
+	else
+		xp_dmesg_since_mark | grep -q 'xen_upcall: Xen PV guest: events arrive through the PV event callback'
+		xp_check_num "PV: xen_upcall is refused, saying why" $? -eq 0
+	fi
+	xp_check "PV: xen_hcall kernel_site=1 unloads" rmmod xen_hcall
+	xp_dmesg_since_mark | grep -E 'xen_hcall|xen_upcall' | sed 's/^/# /'
 }
 
 # Time CPU0 was runnable but Xen ran something else (steal, in USER_HZ).
@@ -194,7 +236,7 @@ cycle() {
 		kill -TERM $lat_pid ${steal_pid:+$steal_pid}
 		wait $lat_pid ${steal_pid:+$steal_pid}
 		trace_stop "$config:"
-		[ "$config" = module ] && rmmod xen_upcall xen_hcall
+		[ "$config" = module ] && modules_unload
 		return 3
 	fi
 
@@ -236,7 +278,7 @@ cycle() {
 		xp_check_num "$config: interrupts on or right after the kernel's hypercall instruction" "$hits" -gt 0
 		xp_check_num "$config: tasks rescheduled there" "$done" -gt 0
 		xp_check_num "$config: flag invariant violations" "$(cat "$XP_HCALL_DEBUGFS/violations")" -eq 0
-		rmmod xen_upcall xen_hcall || xp_fail "$config: unload the modules"
+		modules_unload || xp_fail "$config: unload the modules"
 	else
 		xp_info "$config: $lockups soft lockups"
 	fi
@@ -248,7 +290,10 @@ preempt_mode() {
 }
 
 PREEMPT=$(preempt_mode)
-xp_info "dom0: $(uname -r) ($(cat /sys/hypervisor/guest_type 2>/dev/null || echo '?')), $(xp_online_cpus) vCPUs, preemption ${PREEMPT:-unknown}; guest: $(grep -E '^(memory|vcpus)' "$CFG" | tr '\n' ' ')"
+xp_info "dom0: $(uname -r) ($GUEST_TYPE), $(xp_online_cpus) vCPUs, preemption ${PREEMPT:-unknown}; guest: $(grep -E '^(memory|vcpus)' "$CFG" | tr '\n' ' ')"
+case " $CONFIGS " in
+*" module "*) [ "$GUEST_TYPE" != PV ] || pv_refusals ;;
+esac
 for c in $CONFIGS; do
 	if [ "$c" = full ] && [ "$PREEMPT" != full ]; then
 		echo full >/sys/kernel/debug/sched/preempt 2>/dev/null
