@@ -13,6 +13,9 @@
 #           loads them: modprobe, the option from modprobe.d; in a PV
 #           dom0 xen_hcall alone (xen_upcall refuses PV, which is checked
 #           once, as is xen_hcall's refusal without kernel_site=1)
+#   unload  not measured: the modules are loaded, and unloaded while
+#           xl destroy runs; rmmod must wait for the tasks inside the
+#           reschedule stubs and succeed, with a clean kernel log
 #   full    no module loaded, the kernel switched to full preemption at
 #           run time (debugfs sched/preempt) before its first cycle; it
 #           stays there for the rest of the boot
@@ -106,6 +109,48 @@ pv_refusals() {
 	fi
 	xp_check "PV: xen_hcall kernel_site=1 unloads" rmmod xen_hcall
 	xp_dmesg_since_mark | grep -E 'xen_hcall|xen_upcall' | sed 's/^/# /'
+}
+
+# The modules unloaded while xl destroy runs, DOM0_UNLOAD_MS after its
+# start (default 1500: destroydomain starts about a second in and takes
+# over a second with an 8 GiB guest), with the sleeper on CPU$CPU so that
+# xl is sent into the stubs: rmmod waits for the tasks inside them and
+# must succeed.
+unload_cycle() {
+	modules_load || { xp_fail "unload: load the modules"; return; }
+	xp_kmsg_mark
+	free0=$(free_mib)
+	faults0=$(triple_faults)
+	taskset -c $CPU xl create -q "$CFG" >/tmp/dom0-xl 2>&1
+	created=$?
+	sleep "${DOM0_GUEST_SECONDS:-5}"
+	"$XP_DIR/wakeup_latency" -c $CPU -s 100 60 >/dev/null &
+	lat_pid=$!
+	taskset -c $CPU xl destroy "$NAME" >>/tmp/dom0-xl 2>&1 &
+	xl_pid=$!
+	sleep "$(awk -v ms="${DOM0_UNLOAD_MS:-1500}" 'BEGIN { print ms / 1000 }')"
+	active=$(awk '$1 == "active" { print $2 }' "$KS")
+	t0=$(ms_now)
+	modules_unload
+	unloaded=$?
+	t1=$(ms_now)
+	wait $xl_pid
+	destroyed=$?
+	kill -TERM $lat_pid
+	wait $lat_pid
+	if [ "$created$destroyed" != 00 ] && [ "$(triple_faults)" -gt "$faults0" ]; then
+		wait_free "$free0" >/dev/null
+		xp_module_gone xen_hcall || modules_unload
+		return 3
+	fi
+	free1=$(wait_free "$free0")
+	xp_info "unload: $active task(s) in the stubs at rmmod, which took $((t1 - t0)) ms"
+	xp_check "unload: xl create" [ "$created" = 0 ]
+	xp_check "unload: rmmod while xl destroy runs" [ "$unloaded" = 0 ]
+	xp_check "unload: xl destroy" [ "$destroyed" = 0 ]
+	xp_check "unload: the guest's memory is back (free $free0 -> $free1 MiB)" [ "${free1:-0}" -ge "$free0" ]
+	xp_check_dmesg_clean
+	return 0
 }
 
 # Time CPU0 was runnable but Xen ran something else (steal, in USER_HZ).
@@ -302,7 +347,11 @@ for c in $CONFIGS; do
 		xp_info "switched to full preemption at run time"
 	fi
 	for attempt in 1 2; do
-		cycle "$c"
+		if [ "$c" = unload ]; then
+			unload_cycle
+		else
+			cycle "$c"
+		fi
 		[ $? = 3 ] || continue 2
 		# For make bench: the flake's rate, per configuration of dom0.
 		echo "BENCH dom0_guest_fault config=$c preempt=$PREEMPT"
