@@ -33,6 +33,12 @@
 # test bed's emulator, below) is repeated once; a configuration without a
 # complete cycle fails.
 #
+# With DOM0_GATE=1 (dom0_toolstack_pv.sh, make check's [PV dom0] boot),
+# after all cycles: the median over the cycles of each cycle's worst
+# wake-up must be, for module, at most 1.5 times that of full, and for
+# stock (the negative control) at least 5 times that of module, or the
+# test could not tell.
+#
 # Environment: XOQ_GUEST_CFG, XOQ_GUEST_NAME (from the test bed);
 # DOM0_CONFIGS (default "module"), DOM0_MAX_LATENESS_MS (default 500),
 # DOM0_GUEST_SECONDS (how long the guest runs, default 5); DOM0_TRACE=1
@@ -306,6 +312,7 @@ cycle() {
 	# shellcheck disable=SC2086 # "samples N max_us N p99_us N median_us N hist US:N,..."
 	set -- $lat
 	max_us=$4
+	echo "$config $max_us" >>/tmp/dom0-worst
 	echo "BENCH dom0 config=$config preempt=$PREEMPT create_ms=$((t1 - t0)) destroy_ms=$((t3 - t2)) max_us=$max_us p99_us=$6 median_us=$8 samples=$2 lockups=$lockups free_before=$free0 free_after=$free1 mem_ok=$mem_ok steal_ms=$steal hist=${10:-}"
 	sed 's/^/# xl: /' /tmp/dom0-xl
 
@@ -336,6 +343,29 @@ preempt_mode() {
 
 PREEMPT=$(preempt_mode)
 xp_info "dom0: $(uname -r) ($GUEST_TYPE), $(xp_online_cpus) vCPUs, preemption ${PREEMPT:-unknown}; guest: $(grep -E '^(memory|vcpus)' "$CFG" | tr '\n' ' ')"
+# The median of the per-cycle worst wake-ups (us) of configuration $1.
+median_worst() {
+	awk -v c="$1" '$1 == c { print $2 }' /tmp/dom0-worst | sort -n |
+		awk '{ v[NR] = $1 } END { if (NR) print NR % 2 ? v[(NR + 1) / 2] : int((v[NR / 2] + v[NR / 2 + 1]) / 2) }'
+}
+
+gate() {
+	[ "${DOM0_GATE:-0}" = 1 ] || return 0
+	m=$(median_worst module)
+	s=$(median_worst stock)
+	f=$(median_worst full)
+	if [ -z "$m" ] || [ -z "$s" ] || [ -z "$f" ]; then
+		xp_fail "gate: cycles of module, stock and full (medians: '${m}' '${s}' '${f}' us)"
+		return
+	fi
+	xp_info "median per-cycle worst wake-up: stock $s us, module $m us, full $f us"
+	xp_check "median per-cycle worst: module ($m us) at most 1.5 times full ($f us)" \
+		[ $((m * 2)) -le $((f * 3)) ]
+	xp_check "negative control: stock ($s us) at least 5 times module ($m us)" \
+		[ "$s" -ge $((m * 5)) ]
+}
+
+: >/tmp/dom0-worst
 case " $CONFIGS " in
 *" module "*) [ "$GUEST_TYPE" != PV ] || pv_refusals ;;
 esac
@@ -360,4 +390,5 @@ for c in $CONFIGS; do
 	done
 	xp_fail "$c: a complete create/destroy cycle (the guest triple faulted in both attempts)"
 done
+gate
 xp_exit
