@@ -284,10 +284,9 @@ static unsigned long xhc_find_kernel_insn(unsigned long func)
 }
 
 /*
- * PV: the target is xen_hypercall_pv (arch/x86/xen/xen-asm.S), the same
- * on 6.1, 6.12 and 7.2, after an ENDBR where SYM_FUNC_START() adds one
- * (6.12; a PV guest never enables IBT, so it is not sealed, but the test
- * is the kernel's either way):
+ * PV: the target is xen_hypercall_pv (arch/x86/xen/xen-asm.S), after an
+ * ENDBR where SYM_FUNC_START() adds one (6.12; a PV guest never enables
+ * IBT, so it is not sealed, but the test is the kernel's either way):
  *	push %rcx; push %r11; syscall; pop %r11; pop %rcx; <the kernel's return>
  * Xen's syscall clobbers %rcx and %r11.  The instruction is the syscall;
  * "right after it" is the first pop, with the two pushes still on the
