@@ -42,6 +42,7 @@
 #include <linux/hardirq.h>
 #include <linux/interrupt.h>
 #include <linux/kallsyms.h>
+#include <linux/moduleparam.h>
 #include <linux/percpu.h>
 #include <linux/preempt.h>
 #include <linux/sched.h>
@@ -110,6 +111,17 @@ static bool xhc_pv_first_in_upcall(void)
  */
 static unsigned long xhc_pv_forcer __read_mostly;
 
+/*
+ * Whether to treat those upcalls like the others after all: preempt=full
+ * reschedules there (any interrupt with a zero preempt count), and a
+ * kernel loop that enables interrupts often but issues no long hypercall
+ * would then be broken up as well.  Off by default: not measured yet.
+ */
+static bool xhc_pv_irq_enable;
+module_param_named(kernel_site_irq_enable, xhc_pv_irq_enable, bool, 0644);
+MODULE_PARM_DESC(kernel_site_irq_enable,
+		 "PV only: with kernel_site=1, also reschedule at the event-forcing hypercall of local_irq_enable(), as preempt=full would (default N; not measured)");
+
 static bool xhc_pv_event_forcer(struct pt_regs *regs)
 {
 	unsigned long ret = ((const unsigned long *)regs->sp)[2];
@@ -141,7 +153,7 @@ static void xhc_pv_upcall_probe(void *data, int irq, struct irqaction *action,
 	point = xhc_kernel_point(regs->ip);
 	if (likely(point == XHC_NOT_KERNEL))
 		return;
-	if (xhc_pv_event_forcer(regs))
+	if (!READ_ONCE(xhc_pv_irq_enable) && xhc_pv_event_forcer(regs))
 		return;
 	if (xhc_pv_first_in_upcall())
 		xhc_kernel_site_count(regs, point);
