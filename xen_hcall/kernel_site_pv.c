@@ -41,8 +41,6 @@
 #include <linux/errno.h>
 #include <linux/hardirq.h>
 #include <linux/interrupt.h>
-#include <linux/kallsyms.h>
-#include <linux/moduleparam.h>
 #include <linux/percpu.h>
 #include <linux/preempt.h>
 #include <linux/sched.h>
@@ -99,45 +97,6 @@ static bool xhc_pv_first_in_upcall(void)
 }
 
 /*
- * A PV kernel's local_irq_enable() that finds an event pending calls
- * xen_force_evtchn_callback(), whose only purpose is a hypercall
- * (XENVER_version) on whose return Xen delivers the event: an upcall
- * right after the kernel's instruction (or, rarely, on it), but no
- * hypercall of any length.
- * HVM enables interrupts with sti, where kernel_site does nothing; so it
- * does nothing here either.  Told apart by the return address, two words
- * above the stack pointer (the pushes of xen_hypercall_pv are still on
- * the stack), which is looked up by name once and remembered.
- */
-static unsigned long xhc_pv_forcer __read_mostly;
-
-/*
- * Whether to treat those upcalls like the others after all: preempt=full
- * reschedules there (any interrupt with a zero preempt count), and a
- * kernel loop that enables interrupts often but issues no long hypercall
- * would then be broken up as well.  Off by default: not measured yet.
- */
-static bool xhc_pv_irq_enable;
-module_param_named(kernel_site_irq_enable, xhc_pv_irq_enable, bool, 0644);
-MODULE_PARM_DESC(kernel_site_irq_enable,
-		 "PV only: with kernel_site=1, also reschedule at the event-forcing hypercall of local_irq_enable(), as preempt=full would (default N; not measured)");
-
-static bool xhc_pv_event_forcer(struct pt_regs *regs)
-{
-	unsigned long ret = ((const unsigned long *)regs->sp)[2];
-	unsigned long forcer = READ_ONCE(xhc_pv_forcer);
-	char sym[KSYM_SYMBOL_LEN];
-
-	if (forcer)
-		return ret == forcer;
-	sprint_symbol(sym, ret);
-	if (strncmp(sym, "xen_force_evtchn_callback+", 26))
-		return false;
-	WRITE_ONCE(xhc_pv_forcer, ret);
-	return true;
-}
-
-/*
  * After each event handler of an upcall (hardirq, inside the tracepoint):
  * the registers are those of the upcall, set by
  * __xen_pv_evtchn_do_upcall(), which the interrupted context returns to.
@@ -152,8 +111,6 @@ static void xhc_pv_upcall_probe(void *data, int irq, struct irqaction *action,
 		return;
 	point = xhc_kernel_point(regs->ip);
 	if (likely(point == XHC_NOT_KERNEL))
-		return;
-	if (!READ_ONCE(xhc_pv_irq_enable) && xhc_pv_event_forcer(regs))
 		return;
 	if (xhc_pv_first_in_upcall())
 		xhc_kernel_site_count(regs, point);
