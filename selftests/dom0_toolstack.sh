@@ -37,7 +37,11 @@
 # after all cycles: the median over the cycles of each cycle's worst
 # wake-up must be, for module, at most 1.5 times that of full, and for
 # stock (the negative control) at least 5 times that of module, or the
-# test could not tell.
+# test could not tell.  In a PV dom0 also the cost of the module's probe
+# on the event upcall: before each stock and module cycle, DOM0_PINGPONG
+# (default 5000) event round trips between CPU0 and CPU1 (xup_test.ko);
+# the median time per round trip with the module must stay within 1.1
+# times the stock one.
 #
 # Environment: XOQ_GUEST_CFG, XOQ_GUEST_NAME (from the test bed);
 # DOM0_CONFIGS (default "module"), DOM0_MAX_LATENESS_MS (default 500),
@@ -244,6 +248,19 @@ ms_now() {
 	awk '{ printf "%d\n", $1 * 1000 }' /proc/uptime
 }
 
+# PV: the time of DOM0_PINGPONG event round trips between CPU0 and CPU1
+# in configuration $1, each through an upcall on either CPU (and there,
+# with the module, through its probe).
+upcall_cost() {
+	[ "$GUEST_TYPE" = PV ] && [ -w /sys/kernel/debug/xup_test/pingpong ] || return 0
+	echo "${DOM0_PINGPONG:-5000}" >/sys/kernel/debug/xup_test/pingpong || return 0
+	# "rounds N sent N received N ns_per_round N"
+	# shellcheck disable=SC2046 # the fields of that line
+	set -- $(cat /sys/kernel/debug/xup_test/pingpong)
+	echo "BENCH dom0_upcall config=$config rounds=$2 sent=$4 received=$6 ns_per_round=$8"
+	[ "$4" = "$6" ] && echo "$config $8" >>/tmp/dom0-upcall
+}
+
 # One create/destroy cycle under configuration $1; returns 3, with no
 # check made, if the guest died of the test bed's flake.
 cycle() {
@@ -251,6 +268,7 @@ cycle() {
 	if [ "$config" = module ]; then
 		modules_load || { xp_fail "$config: modprobe xen_upcall, kernel_site=1 from modprobe.d"; return; }
 	fi
+	case $config in module | stock) upcall_cost ;; esac
 	xp_kmsg_mark
 	trace_start
 	free0=$(free_mib)
@@ -343,10 +361,16 @@ preempt_mode() {
 
 PREEMPT=$(preempt_mode)
 xp_info "dom0: $(uname -r) ($GUEST_TYPE), $(xp_online_cpus) vCPUs, preemption ${PREEMPT:-unknown}; guest: $(grep -E '^(memory|vcpus)' "$CFG" | tr '\n' ' ')"
+# The median of the values of configuration $1 in file $2 ("CONFIG VALUE"
+# lines).
+median_of() {
+	awk -v c="$1" '$1 == c { print $2 }' "$2" | sort -n |
+		awk '{ v[NR] = $1 } END { if (NR) print NR % 2 ? v[(NR + 1) / 2] : int((v[NR / 2] + v[NR / 2 + 1]) / 2) }'
+}
+
 # The median of the per-cycle worst wake-ups (us) of configuration $1.
 median_worst() {
-	awk -v c="$1" '$1 == c { print $2 }' /tmp/dom0-worst | sort -n |
-		awk '{ v[NR] = $1 } END { if (NR) print NR % 2 ? v[(NR + 1) / 2] : int((v[NR / 2] + v[NR / 2 + 1]) / 2) }'
+	median_of "$1" /tmp/dom0-worst
 }
 
 gate() {
@@ -363,12 +387,27 @@ gate() {
 		[ $((m * 2)) -le $((f * 3)) ]
 	xp_check "negative control: stock ($s us) at least 5 times module ($m us)" \
 		[ "$s" -ge $((m * 5)) ]
+	[ "$GUEST_TYPE" = PV ] || return 0
+	m=$(median_of module /tmp/dom0-upcall)
+	s=$(median_of stock /tmp/dom0-upcall)
+	if [ -z "$m" ] || [ -z "$s" ]; then
+		xp_fail "gate: event round trips measured with and without the module (medians: '${m}' '${s}' ns)"
+		return
+	fi
+	xp_check "median event round trip: module ($m ns) at most 1.1 times stock ($s ns)" \
+		[ $((m * 10)) -le $((s * 11)) ]
 }
 
 : >/tmp/dom0-worst
+: >/tmp/dom0-upcall
 case " $CONFIGS " in
 *" module "*) [ "$GUEST_TYPE" != PV ] || pv_refusals ;;
 esac
+if [ "$GUEST_TYPE" = PV ] && [ "${DOM0_GATE:-0}" = 1 ]; then
+	xp_unload_leftovers xup_test
+	insmod "$XP_DIR/modules/xup_test.ko" cpu_a=0 cpu_b=1 ||
+		xp_fail "PV: load xup_test.ko (event round trips between CPU0 and CPU1)"
+fi
 for c in $CONFIGS; do
 	if [ "$c" = full ] && [ "$PREEMPT" != full ]; then
 		echo full >/sys/kernel/debug/sched/preempt 2>/dev/null
@@ -391,4 +430,5 @@ for c in $CONFIGS; do
 	xp_fail "$c: a complete create/destroy cycle (the guest triple faulted in both attempts)"
 done
 gate
+xp_module_gone xup_test || rmmod xup_test
 xp_exit
