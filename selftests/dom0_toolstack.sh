@@ -261,6 +261,16 @@ upcall_cost() {
 	[ "$4" = "$6" ] && echo "$config $8" >>/tmp/dom0-upcall
 }
 
+# PV, after a module cycle that rescheduled tasks: xen-preempt-status's
+# verdict is 0, "active and helping".
+status_active() {
+	[ -x "$XP_DIR/xen-preempt-status" ] || { xp_fail "PV: xen-preempt-status in $XP_DIR"; return; }
+	out=$("$XP_DIR/xen-preempt-status" 2>&1)
+	rc=$?
+	printf '%s\n' "$out" | sed 's/^/# status: /'
+	xp_check_num "$config: xen-preempt-status on PV says active and helping (exit status)" "$rc" -eq 0
+}
+
 # One create/destroy cycle under configuration $1; returns 3, with no
 # check made, if the guest died of the test bed's flake.
 cycle() {
@@ -348,6 +358,7 @@ cycle() {
 		xp_check_num "$config: interrupts on or right after the kernel's hypercall instruction" "$hits" -gt 0
 		xp_check_num "$config: tasks rescheduled there" "$done" -gt 0
 		xp_check_num "$config: flag invariant violations" "$(cat "$XP_HCALL_DEBUGFS/violations")" -eq 0
+		[ "$GUEST_TYPE" != PV ] || status_active
 		modules_unload || xp_fail "$config: unload the modules"
 	else
 		xp_info "$config: $lockups soft lockups"
