@@ -93,30 +93,32 @@ modules_unload() {
 	rmmod $MODULES
 }
 
+# refused MODULE LINE DESCRIPTION: insmod MODULE fails, with LINE in the
+# kernel log since the mark.
+refused() {
+	if insmod "$XP_DIR/$1.ko" 2>/dev/null; then
+		rmmod "$1"
+		xp_fail "$3"
+	else
+		xp_dmesg_since_mark | grep -qF "$2"
+		xp_check_num "$3, saying why" $? -eq 0
+	fi
+}
+
 # PV only, once: xen_hcall refuses to load without kernel_site=1, and
 # xen_upcall refuses PV, each with its line in the kernel log.
 pv_refusals() {
 	xp_unload_leftovers xen_upcall xen_hcall
 	xp_kmsg_mark
-	if insmod "$XP_DIR/xen_hcall.ko" 2>/dev/null; then
-		rmmod xen_hcall
-		xp_fail "PV: xen_hcall without kernel_site=1 is refused"
-	else
-		xp_dmesg_since_mark | grep -q 'xen_hcall: Xen PV guest: needs kernel_site=1'
-		xp_check_num "PV: xen_hcall without kernel_site=1 is refused, saying why" $? -eq 0
-	fi
+	refused xen_hcall 'xen_hcall: Xen PV guest: needs kernel_site=1' \
+		"PV: xen_hcall without kernel_site=1 is refused"
 	if ! insmod "$XP_DIR/xen_hcall.ko" kernel_site=1; then
 		xp_fail "PV: xen_hcall kernel_site=1 loads"
 		return
 	fi
 	sed 's/^/# kernel_site: /' "$KS"
-	if insmod "$XP_DIR/xen_upcall.ko" 2>/dev/null; then
-		rmmod xen_upcall
-		xp_fail "PV: xen_upcall is refused"
-	else
-		xp_dmesg_since_mark | grep -q 'xen_upcall: Xen PV guest: events arrive through the PV event callback'
-		xp_check_num "PV: xen_upcall is refused, saying why" $? -eq 0
-	fi
+	refused xen_upcall 'xen_upcall: Xen PV guest: events arrive through the PV event callback' \
+		"PV: xen_upcall is refused"
 	xp_check "PV: xen_hcall kernel_site=1 unloads" rmmod xen_hcall
 	xp_dmesg_since_mark | grep -E 'xen_hcall|xen_upcall' | sed 's/^/# /'
 }
