@@ -35,13 +35,13 @@
 #
 # With DOM0_GATE=1 (dom0_toolstack_pv.sh, make check's [PV dom0] boot),
 # after all cycles: the median over the cycles of each cycle's worst
-# wake-up must be, for module, at most 1.5 times that of full, and for
-# stock (the negative control) at least 5 times that of module, or the
-# test could not tell.  In a PV dom0 also the cost of the module's probe
-# on the event upcall: before each stock and module cycle, DOM0_PINGPONG
-# (default 5000) event round trips between CPU0 and CPU1 (xup_test.ko);
-# the median time per round trip with the module must stay within 1.1
-# times the stock one.
+# wake-up must be, for module, at most 1.5 times that of full and at most
+# a tenth of that of stock (stock is also the negative control: without
+# its stall the test could not tell).  In a PV dom0 also the cost of the
+# module's probe on the event upcall: before each stock and module cycle,
+# DOM0_PINGPONG (default 5000) event round trips between CPU0 and CPU1
+# (xup_test.ko); the median time per round trip with the module must
+# stay within 1.1 times the stock one.
 #
 # Environment: XOQ_GUEST_CFG, XOQ_GUEST_NAME (from the test bed);
 # DOM0_CONFIGS (default "module"), DOM0_MAX_LATENESS_MS (default 500),
@@ -398,8 +398,8 @@ gate() {
 	xp_info "median per-cycle worst wake-up: stock $s us, module $m us, full $f us"
 	xp_check "median per-cycle worst: module ($m us) at most 1.5 times full ($f us)" \
 		[ $((m * 2)) -le $((f * 3)) ]
-	xp_check "negative control: stock ($s us) at least 5 times module ($m us)" \
-		[ "$s" -ge $((m * 5)) ]
+	xp_check "negative control: stock ($s us) at least 10 times module ($m us)" \
+		[ "$s" -ge $((m * 10)) ]
 	[ "$GUEST_TYPE" = PV ] || return 0
 	m=$(median_of module /tmp/dom0-upcall)
 	s=$(median_of stock /tmp/dom0-upcall)
