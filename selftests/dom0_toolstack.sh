@@ -252,10 +252,22 @@ ms_now() {
 
 # PV: the time of DOM0_PINGPONG event round trips between CPU0 and CPU1
 # in configuration $1, each through an upcall on either CPU (and there,
-# with the module, through its probe).
+# with the module, through its probe).  Both CPUs spin in user space
+# meanwhile, so that neither blocks in Xen between two events: waking a
+# blocked vCPU costs more than the event path and depends on timing, so
+# much that a probe made 50 us slower on purpose made idle round trips
+# faster (58 against 121-131 us).
 upcall_cost() {
 	[ "$GUEST_TYPE" = PV ] && [ -w /sys/kernel/debug/xup_test/pingpong ] || return 0
-	echo "${DOM0_PINGPONG:-5000}" >/sys/kernel/debug/xup_test/pingpong || return 0
+	taskset -c 0 sh -c 'while :; do :; done' &
+	spin0=$!
+	taskset -c 1 sh -c 'while :; do :; done' &
+	spin1=$!
+	ok=1
+	echo "${DOM0_PINGPONG:-5000}" >/sys/kernel/debug/xup_test/pingpong && ok=0
+	kill -TERM $spin0 $spin1
+	wait $spin0 $spin1 2>/dev/null
+	[ $ok = 0 ] || return 0
 	# "rounds N sent N received N ns_per_round N"
 	# shellcheck disable=SC2046 # the fields of that line
 	set -- $(cat /sys/kernel/debug/xup_test/pingpong)
