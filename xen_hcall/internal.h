@@ -110,8 +110,7 @@ struct xhc_cpu_stats {
 	u64 resched_done;	/* reschedules that switched to another task */
 	u64 migrations;		/* resumed here after running elsewhere */
 	u64 violations;		/* broken flag invariants (must stay 0) */
-	u64 longest_ns;		/* longest preemptible hypercall ended here,
-				 * to the tick */
+	u64 longest_ns;		/* longest call ended here, to the tick */
 };
 
 DECLARE_PER_CPU(struct xhc_cpu_stats, xhc_stats);
