@@ -40,8 +40,8 @@
 # its stall the test could not tell).  In a PV dom0 also the cost of the
 # module's probe on the event upcall: before each stock and module cycle,
 # DOM0_PINGPONG (default 5000) event round trips on CPU0 (xup_test.ko,
-# upcall_cost()); the median time per round trip with the module must
-# stay within 1.1 times the stock one.
+# upcall_cost()); the fastest block's time per round trip with the
+# module must stay within 1.1 times the stock one.
 #
 # Environment: XOQ_GUEST_CFG, XOQ_GUEST_NAME (from the test bed);
 # DOM0_CONFIGS (default "module"), DOM0_MAX_LATENESS_MS (default 500),
@@ -394,6 +394,12 @@ median_of() {
 		awk '{ v[NR] = $1 } END { if (NR) print NR % 2 ? v[(NR + 1) / 2] : int((v[NR / 2] + v[NR / 2 + 1]) / 2) }'
 }
 
+# The smallest value of configuration $1 in file $2: the cost of a block
+# of event round trips, as noise on the test bed only ever adds time.
+fastest_of() {
+	awk -v c="$1" '$1 == c { print $2 }' "$2" | sort -n | head -n 1
+}
+
 # The median of the per-cycle worst wake-ups (us) of configuration $1.
 median_worst() {
 	median_of "$1" /tmp/dom0-worst
@@ -414,13 +420,13 @@ gate() {
 	xp_check "negative control: stock ($s us) at least 10 times module ($m us)" \
 		[ "$s" -ge $((m * 10)) ]
 	[ "$GUEST_TYPE" = PV ] || return 0
-	m=$(median_of module /tmp/dom0-upcall)
-	s=$(median_of stock /tmp/dom0-upcall)
+	m=$(fastest_of module /tmp/dom0-upcall)
+	s=$(fastest_of stock /tmp/dom0-upcall)
 	if [ -z "$m" ] || [ -z "$s" ]; then
-		xp_fail "gate: event round trips measured with and without the module (medians: '${m}' '${s}' ns)"
+		xp_fail "gate: event round trips measured with and without the module (fastest blocks: '${m}' '${s}' ns)"
 		return
 	fi
-	xp_check "median event round trip: module ($m ns) at most 1.1 times stock ($s ns)" \
+	xp_check "fastest block's event round trip: module ($m ns) at most 1.1 times stock ($s ns)" \
 		[ $((m * 10)) -le $((s * 11)) ]
 }
 
