@@ -132,7 +132,7 @@ unload_cycle() {
 	modules_load || { xp_fail "unload: load the modules"; return; }
 	xp_kmsg_mark
 	free0=$(free_mib)
-	faults0=$(triple_faults)
+	faulted0=$(triple_fault_domains)
 	taskset -c $CPU xl create -q "$CFG" >/tmp/dom0-xl 2>&1
 	created=$?
 	sleep "${DOM0_GUEST_SECONDS:-5}"
@@ -150,7 +150,7 @@ unload_cycle() {
 	destroyed=$?
 	kill -TERM $lat_pid
 	wait $lat_pid
-	if [ "$created$destroyed" != 00 ] && [ "$(triple_faults)" -gt "$faults0" ]; then
+	if [ "$created$destroyed" != 00 ] && new_triple_fault "$faulted0"; then
 		wait_free "$free0" >/dev/null
 		xp_module_gone xen_hcall || modules_unload
 		return 3
@@ -231,6 +231,12 @@ steal_during() {
 # new one shows even when Xen's console ring has dropped older lines.
 triple_fault_domains() {
 	xl dmesg | sed -n 's/.*d\([1-9][0-9]*\)v[0-9]* Triple fault.*/\1/p' | sort -un
+}
+
+# Whether a guest domain not in $1 (triple_fault_domains' earlier output)
+# has triple faulted since.
+new_triple_fault() {
+	triple_fault_domains | grep -qvxF "$1"
 }
 
 # Waits up to 60 s for Xen's free memory to be back at $1 MiB (Xen hands
@@ -320,8 +326,7 @@ cycle() {
 	taskset -c $CPU xl destroy "$NAME" >>/tmp/dom0-xl 2>&1
 	destroyed=$?
 	t3=$(ms_now)
-	if [ "$created$listed$destroyed" != 000 ] &&
-		triple_fault_domains | grep -qvxF "$faulted0"; then
+	if [ "$created$listed$destroyed" != 000 ] && new_triple_fault "$faulted0"; then
 		# The guest died by itself, of the test bed's known QEMU flake
 		# (tools/xoq/README.md); xl's own daemon destroyed it.  Xen's
 		# view of the fault, for whoever reads the log.
