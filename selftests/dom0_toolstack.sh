@@ -93,16 +93,13 @@ modules_unload() {
 	rmmod $MODULES
 }
 
-# refused MODULE LINE DESCRIPTION: insmod MODULE fails, with LINE in the
-# kernel log since the mark.
+# refused MODULE LINE DESCRIPTION: loading MODULE fails with ENODEV
+# (xp_expect_load_refused), with LINE in the kernel log since the mark.
 refused() {
-	if insmod "$XP_DIR/$1.ko" 2>/dev/null; then
-		rmmod "$1"
-		xp_fail "$3"
-	else
-		xp_dmesg_since_mark | grep -qF "$2"
-		xp_check_num "$3, saying why" $? -eq 0
-	fi
+	xp_expect_load_refused "$3" "No such device" "$XP_DIR/$1.ko"
+	xp_module_gone "$1" || rmmod "$1"
+	xp_dmesg_since_mark | grep -qF "$2"
+	xp_check_num "$3, saying why" $? -eq 0
 }
 
 # PV only, once: xen_hcall refuses to load without kernel_site=1, and
